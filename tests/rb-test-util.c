@@ -1,0 +1,190 @@
+/* rb-test-util.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <stdarg.h>
+#include <sys/wait.h>
+
+#include "rb-test-util.h"
+
+char *
+rb_test_make_temp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_dir_make_tmp ("runboard-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return path;
+}
+
+void
+rb_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (path == NULL)
+    return;
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_unlink (path);
+      return;
+    }
+  dir = g_dir_open (path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      rb_test_remove_tree (child);
+    }
+  g_rmdir (path);
+}
+
+void
+rb_test_copy_tree (const char *src,
+                   const char *dest)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (!g_file_test (src, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+
+      g_assert_true (g_file_get_contents (src, &contents, &len, NULL));
+      rb_test_write_file (dest, contents, len);
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (dest, 0755), ==, 0);
+  dir = g_dir_open (src, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *s = g_build_filename (src, name, NULL);
+      g_autofree char *d = g_build_filename (dest, name, NULL);
+      rb_test_copy_tree (s, d);
+    }
+}
+
+void
+rb_test_write_file (const char *path,
+                    const char *contents,
+                    gssize      len)
+{
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
+  g_file_set_contents (path, contents, len, &error);
+  g_assert_no_error (error);
+}
+
+char *
+rb_test_read_file (const char *path,
+                   gsize      *len)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, len, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+static char *
+build_from_va (const char *base,
+               const char *first,
+               va_list     args)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  const char *part;
+
+  g_ptr_array_add (parts, (gpointer) base);
+  for (part = first; part != NULL; part = va_arg (args, const char *))
+    g_ptr_array_add (parts, (gpointer) part);
+  g_ptr_array_add (parts, NULL);
+  return g_build_filenamev ((char **) parts->pdata);
+}
+
+char *
+rb_test_data_path (const char *first,
+                   ...)
+{
+  g_autofree char *base = g_test_build_filename (G_TEST_DIST, "data", NULL);
+  va_list args;
+  char *path;
+
+  va_start (args, first);
+  path = build_from_va (base, first, args);
+  va_end (args);
+  return path;
+}
+
+char *
+rb_test_flowtime_path (const char *first,
+                       ...)
+{
+  const char *shared = g_getenv ("RUNBOARD_SHARED_DIR");
+  g_autofree char *base = NULL;
+  va_list args;
+  char *path;
+
+  if (shared == NULL)
+    shared = "../shared";
+  base = g_build_filename (shared, "flowtime", NULL);
+  if (!g_file_test (base, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("FlowTime reference files not found: this test reads them from "
+                   "../shared/flowtime beside the checkout (set RUNBOARD_SHARED_DIR)");
+      return NULL;
+    }
+  va_start (args, first);
+  path = build_from_va (base, first, args);
+  va_end (args);
+  return path;
+}
+
+int
+rb_test_spawn (const char * const *argv,
+               const char * const *env_extra,
+               char               **out_stdout,
+               char               **out_stderr)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = g_get_environ ();
+  int wait_status = 0;
+
+  for (guint i = 0; env_extra != NULL && env_extra[i] != NULL; i++)
+    {
+      g_auto(GStrv) kv = g_strsplit (env_extra[i], "=", 2);
+      envp = g_environ_setenv (envp, kv[0], kv[1] ? kv[1] : "", TRUE);
+    }
+  g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                out_stdout, out_stderr, &wait_status, &error);
+  g_assert_no_error (error);
+  if (WIFEXITED (wait_status))
+    return WEXITSTATUS (wait_status);
+  if (WIFSIGNALED (wait_status))
+    return 128 + WTERMSIG (wait_status);
+  return -1;
+}
+
+const char *
+rb_test_cli_path (void)
+{
+  const char *path = g_getenv ("RUNBOARD_CLI");
+  g_assert_nonnull (path);
+  return path;
+}
+
+const char *
+rb_test_server_path (void)
+{
+  const char *path = g_getenv ("RUNBOARD_SERVER");
+  g_assert_nonnull (path);
+  return path;
+}
