@@ -11,7 +11,7 @@ build_pkgs=(
   libjson-glib-dev libyaml-dev libdouble-conversion-dev
   desktop-file-utils appstream adwaita-icon-theme fonts-cantarell
 )
-test_pkgs=(xvfb xauth dbus python3 python3-jsonschema)
+test_pkgs=(xvfb xauth dbus-daemon python3 python3-jsonschema)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-build}" = test ]; then
