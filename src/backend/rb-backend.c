@@ -1,1 +1,148 @@
-/* placeholder: being written */
+/* rb-backend.c — the RbBackend interface
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "rb-backend"
+
+#include "config.h"
+
+#include "rb-backend.h"
+
+G_DEFINE_INTERFACE (RbBackend, rb_backend, G_TYPE_OBJECT)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+rb_backend_default_init (RbBackendInterface *iface)
+{
+  /**
+   * RbBackend::changed:
+   *
+   * Runs appeared, vanished or changed: listings are stale. Emitted on the
+   * main context the backend was created in, at most every ~200 ms.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_INTERFACE (iface),
+                  G_SIGNAL_RUN_LAST,
+                  G_STRUCT_OFFSET (RbBackendInterface, changed),
+                  NULL, NULL,
+                  NULL,
+                  G_TYPE_NONE, 0);
+}
+
+/* A method this backend does not have (yet): fail politely, asynchronously. */
+static void
+report_not_supported (RbBackend           *self,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data,
+                      gpointer             source_tag,
+                      const char          *method)
+{
+  g_task_report_new_error (self, callback, user_data, source_tag,
+                           G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           "%s does not support %s",
+                           G_OBJECT_TYPE_NAME (self), method);
+}
+
+const char *
+rb_backend_get_display_name (RbBackend *self)
+{
+  RbBackendInterface *iface;
+
+  g_return_val_if_fail (RB_IS_BACKEND (self), NULL);
+
+  iface = RB_BACKEND_GET_IFACE (self);
+  if (iface->get_display_name == NULL)
+    return G_OBJECT_TYPE_NAME (self);
+
+  return iface->get_display_name (self);
+}
+
+void
+rb_backend_list_runs_async (RbBackend           *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  RbBackendInterface *iface;
+
+  g_return_if_fail (RB_IS_BACKEND (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  iface = RB_BACKEND_GET_IFACE (self);
+  if (iface->list_runs_async == NULL)
+    {
+      report_not_supported (self, callback, user_data,
+                            rb_backend_list_runs_async, "list_runs");
+      return;
+    }
+
+  iface->list_runs_async (self, cancellable, callback, user_data);
+}
+
+GPtrArray *
+rb_backend_list_runs_finish (RbBackend     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (RB_IS_BACKEND (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  if (g_async_result_is_tagged (result, rb_backend_list_runs_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return RB_BACKEND_GET_IFACE (self)->list_runs_finish (self, result, error);
+}
+
+void
+rb_backend_get_run_async (RbBackend           *self,
+                          const char          *run_id,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  RbBackendInterface *iface;
+
+  g_return_if_fail (RB_IS_BACKEND (self));
+  g_return_if_fail (run_id != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  iface = RB_BACKEND_GET_IFACE (self);
+  if (iface->get_run_async == NULL)
+    {
+      report_not_supported (self, callback, user_data,
+                            rb_backend_get_run_async, "get_run");
+      return;
+    }
+
+  iface->get_run_async (self, run_id, cancellable, callback, user_data);
+}
+
+RbRun *
+rb_backend_get_run_finish (RbBackend     *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (RB_IS_BACKEND (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  if (g_async_result_is_tagged (result, rb_backend_get_run_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return RB_BACKEND_GET_IFACE (self)->get_run_finish (self, result, error);
+}
+
+void
+rb_backend_emit_changed (RbBackend *self)
+{
+  g_return_if_fail (RB_IS_BACKEND (self));
+
+  g_signal_emit (self, signals[CHANGED], 0);
+}

@@ -1,1 +1,368 @@
-/* placeholder: being written */
+/* rb-local-backend.c — RbBackend over RbRunStore, in GTask worker threads
+ *
+ * Change detection: core rewrites <data>/.runboard/stamp on every change it
+ * makes, and other tools may drop run folders into <data>/runs directly, so
+ * both are watched with GFileMonitor. Bursts of events (an atomic rename is
+ * several) collapse into one RbBackend::changed after CHANGE_DEBOUNCE_MS.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "rb-local-backend"
+
+#include "config.h"
+
+#include "rb-local-backend.h"
+#include "rb-run-store.h"
+
+#define CHANGE_DEBOUNCE_MS 200
+
+struct _RbLocalBackend
+{
+  GObject       parent_instance;
+
+  /* Owned references */
+  char         *data_dir;
+  RbRunStore   *store;
+  GFileMonitor *stamp_monitor;
+  GFileMonitor *runs_monitor;
+
+  guint         changed_source;
+};
+
+static void rb_local_backend_iface_init (RbBackendInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (RbLocalBackend, rb_local_backend, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (RB_TYPE_BACKEND,
+                                                      rb_local_backend_iface_init))
+
+enum {
+  PROP_0,
+  PROP_DATA_DIR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/*
+ * Change monitoring
+ */
+
+static void
+emit_changed_cb (gpointer user_data)
+{
+  RbLocalBackend *self = user_data;
+
+  self->changed_source = 0;
+  g_debug ("Data folder changed");
+  rb_backend_emit_changed (RB_BACKEND (self));
+}
+
+static void
+on_monitor_changed_cb (RbLocalBackend    *self,
+                       GFile             *file,
+                       GFile             *other_file,
+                       GFileMonitorEvent  event,
+                       GFileMonitor      *monitor)
+{
+  switch (event)
+    {
+    case G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED:
+    case G_FILE_MONITOR_EVENT_PRE_UNMOUNT:
+    case G_FILE_MONITOR_EVENT_UNMOUNTED:
+      return;
+
+    case G_FILE_MONITOR_EVENT_CHANGED:
+    case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
+    case G_FILE_MONITOR_EVENT_DELETED:
+    case G_FILE_MONITOR_EVENT_CREATED:
+    case G_FILE_MONITOR_EVENT_MOVED:
+    case G_FILE_MONITOR_EVENT_RENAMED:
+    case G_FILE_MONITOR_EVENT_MOVED_IN:
+    case G_FILE_MONITOR_EVENT_MOVED_OUT:
+    default:
+      break;
+    }
+
+  /* Debounce: restart the timer on every event of a burst. */
+  g_clear_handle_id (&self->changed_source, g_source_remove);
+  self->changed_source = g_timeout_add_once (CHANGE_DEBOUNCE_MS, emit_changed_cb, self);
+}
+
+static GFileMonitor *
+watch (RbLocalBackend *self,
+       GFile          *file,
+       gboolean        directory)
+{
+  g_autoptr(GFileMonitor) monitor = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Monitors work for files and folders that do not exist yet. */
+  if (directory)
+    monitor = g_file_monitor_directory (file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+  else
+    monitor = g_file_monitor_file (file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+
+  if (monitor == NULL)
+    {
+      /* Not fatal: the list still refreshes on demand. */
+      g_warning ("Cannot watch the data folder for changes: %s", error->message);
+      return NULL;
+    }
+
+  g_signal_connect_object (monitor, "changed",
+                           G_CALLBACK (on_monitor_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  return g_steal_pointer (&monitor);
+}
+
+/*
+ * Workers (run in GTask threads; touch nothing but the store)
+ */
+
+static void
+list_runs_worker (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  RbLocalBackend *self = source_object;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *runs;
+
+  runs = rb_run_store_list_all (self->store, cancellable, &error);
+
+  if (runs == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, runs, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+get_run_worker (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  RbLocalBackend *self = source_object;
+  const char *run_id = task_data;
+  g_autoptr(GError) error = NULL;
+  RbRun *run;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  run = rb_run_store_get (self->store, run_id, &error);
+
+  if (run == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, run, g_object_unref);
+}
+
+/*
+ * RbBackend
+ */
+
+static const char *
+rb_local_backend_get_display_name (RbBackend *backend)
+{
+  /* Translated by the front end: core and backend link no gettext domain. */
+  return "Local";
+}
+
+static void
+rb_local_backend_list_runs_async (RbBackend           *backend,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (backend, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_local_backend_list_runs_async);
+  g_task_set_name (task, "[runboard] list runs");
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, list_runs_worker);
+}
+
+static GPtrArray *
+rb_local_backend_list_runs_finish (RbBackend     *backend,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+rb_local_backend_get_run_async (RbBackend           *backend,
+                                const char          *run_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (backend, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_local_backend_get_run_async);
+  g_task_set_name (task, "[runboard] get run");
+  g_task_set_task_data (task, g_strdup (run_id), g_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, get_run_worker);
+}
+
+static RbRun *
+rb_local_backend_get_run_finish (RbBackend     *backend,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+rb_local_backend_iface_init (RbBackendInterface *iface)
+{
+  iface->get_display_name = rb_local_backend_get_display_name;
+  iface->list_runs_async = rb_local_backend_list_runs_async;
+  iface->list_runs_finish = rb_local_backend_list_runs_finish;
+  iface->get_run_async = rb_local_backend_get_run_async;
+  iface->get_run_finish = rb_local_backend_get_run_finish;
+}
+
+/*
+ * GObject
+ */
+
+static void
+rb_local_backend_constructed (GObject *object)
+{
+  RbLocalBackend *self = (RbLocalBackend *)object;
+  g_autoptr(GFile) stamp = NULL;
+  g_autoptr(GFile) runs = NULL;
+
+  G_OBJECT_CLASS (rb_local_backend_parent_class)->constructed (object);
+
+  g_assert (self->data_dir != NULL);
+
+  self->store = rb_run_store_new (self->data_dir);
+
+  stamp = g_file_new_build_filename (self->data_dir, ".runboard", "stamp", NULL);
+  runs = g_file_new_build_filename (self->data_dir, "runs", NULL);
+  self->stamp_monitor = watch (self, stamp, FALSE);
+  self->runs_monitor = watch (self, runs, TRUE);
+}
+
+static void
+rb_local_backend_dispose (GObject *object)
+{
+  RbLocalBackend *self = (RbLocalBackend *)object;
+
+  g_clear_handle_id (&self->changed_source, g_source_remove);
+
+  if (self->stamp_monitor != NULL)
+    g_file_monitor_cancel (self->stamp_monitor);
+  if (self->runs_monitor != NULL)
+    g_file_monitor_cancel (self->runs_monitor);
+  g_clear_object (&self->stamp_monitor);
+  g_clear_object (&self->runs_monitor);
+
+  G_OBJECT_CLASS (rb_local_backend_parent_class)->dispose (object);
+}
+
+static void
+rb_local_backend_finalize (GObject *object)
+{
+  RbLocalBackend *self = (RbLocalBackend *)object;
+
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->data_dir, g_free);
+
+  G_OBJECT_CLASS (rb_local_backend_parent_class)->finalize (object);
+}
+
+static void
+rb_local_backend_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  RbLocalBackend *self = RB_LOCAL_BACKEND (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR:
+      g_value_set_string (value, self->data_dir);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rb_local_backend_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  RbLocalBackend *self = RB_LOCAL_BACKEND (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR:
+      self->data_dir = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rb_local_backend_class_init (RbLocalBackendClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = rb_local_backend_constructed;
+  object_class->dispose = rb_local_backend_dispose;
+  object_class->finalize = rb_local_backend_finalize;
+  object_class->get_property = rb_local_backend_get_property;
+  object_class->set_property = rb_local_backend_set_property;
+
+  properties[PROP_DATA_DIR] =
+    g_param_spec_string ("data-dir", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE |
+                          G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+rb_local_backend_init (RbLocalBackend *self)
+{
+}
+
+RbLocalBackend *
+rb_local_backend_new (const char *data_dir)
+{
+  g_return_val_if_fail (data_dir != NULL, NULL);
+
+  return g_object_new (RB_TYPE_LOCAL_BACKEND,
+                       "data-dir", data_dir,
+                       NULL);
+}
+
+const char *
+rb_local_backend_get_data_dir (RbLocalBackend *self)
+{
+  g_return_val_if_fail (RB_IS_LOCAL_BACKEND (self), NULL);
+
+  return self->data_dir;
+}

@@ -1,0 +1,83 @@
+/* rb-backend.h — the one seam the app and the CLI talk to
+ *
+ * An RbBackend lists and reads runs, asynchronously, wherever they live
+ * (a local data folder, a remote Runboard server). Every method is a vfunc
+ * with an _async/_finish pair; a backend that does not implement one yet
+ * reports G_IO_ERROR_NOT_SUPPORTED, so the interface can grow one method at
+ * a time without touching every implementation.
+ *
+ * Errors are in RB_ERROR (rb-error.h) with the api.md codes, plus
+ * G_IO_ERROR_CANCELLED when the GCancellable fires.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "rb-run.h"
+
+G_BEGIN_DECLS
+
+#define RB_TYPE_BACKEND (rb_backend_get_type ())
+
+G_DECLARE_INTERFACE (RbBackend, rb_backend, RB, BACKEND, GObject)
+
+struct _RbBackendInterface
+{
+  GTypeInterface parent_iface;
+
+  /* Signals */
+  void        (*changed)          (RbBackend            *self);
+
+  /* Methods */
+  const char *(*get_display_name) (RbBackend            *self);
+
+  void        (*list_runs_async)  (RbBackend            *self,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data);
+  GPtrArray  *(*list_runs_finish) (RbBackend            *self,
+                                   GAsyncResult         *result,
+                                   GError              **error);
+
+  void        (*get_run_async)    (RbBackend            *self,
+                                   const char           *run_id,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data);
+  RbRun      *(*get_run_finish)   (RbBackend            *self,
+                                   GAsyncResult         *result,
+                                   GError              **error);
+};
+
+/* "Local", or the server's host name; for a header bar (never a path). */
+const char *rb_backend_get_display_name (RbBackend            *self);
+
+/* Every run, as summaries, in core's default order (rb_run_compare:
+ * created, newest first, broken runs last). Transfer full: a GPtrArray of
+ * RbRun that frees its items. */
+void        rb_backend_list_runs_async  (RbBackend            *self,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+GPtrArray  *rb_backend_list_runs_finish (RbBackend            *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+
+/* One run with its detail (parameters, warnings, topology). Errors:
+ * RB_ERROR_INVALID_REQUEST for a malformed id, RB_ERROR_NOT_FOUND,
+ * RB_ERROR_RUN_UNREADABLE naming the file. */
+void        rb_backend_get_run_async    (RbBackend            *self,
+                                         const char           *run_id,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+RbRun      *rb_backend_get_run_finish   (RbBackend            *self,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+
+/* For implementations: emits RbBackend::changed. */
+void        rb_backend_emit_changed     (RbBackend            *self);
+
+G_END_DECLS

@@ -1,0 +1,21 @@
+/* rb-local-backend.h — RbBackend over a data folder on this computer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "rb-backend.h"
+
+G_BEGIN_DECLS
+
+#define RB_TYPE_LOCAL_BACKEND (rb_local_backend_get_type ())
+
+G_DECLARE_FINAL_TYPE (RbLocalBackend, rb_local_backend, RB, LOCAL_BACKEND, GObject)
+
+/* @data_dir: an absolute folder (see rb_data_dir_resolve()); it need not
+ * exist yet. Core calls run in worker threads; RbBackend::changed is
+ * emitted on the thread-default main context of the caller. */
+RbLocalBackend *rb_local_backend_new          (const char     *data_dir);
+const char     *rb_local_backend_get_data_dir (RbLocalBackend *self);
+
+G_END_DECLS
