@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "rb-error.h"
+#include "rb-json.h"
 
 typedef struct
 {
@@ -148,4 +149,27 @@ rb_error_get_code (const GError *error)
   if (error != NULL && error->domain == RB_ERROR)
     return (RbErrorCode) error->code;
   return RB_ERROR_INTERNAL;
+}
+
+JsonNode *
+rb_error_to_json (const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  RbErrorCode code = rb_error_get_code (error);
+  const char *message;
+  const char *field;
+
+  if (error != NULL && error->domain == RB_ERROR && error->message != NULL)
+    message = error->message;
+  else
+    message = "An internal error occurred.";
+  field = rb_error_get_field (error);
+
+  json_builder_begin_object (builder);
+  rb_json_add_string (builder, "error", message);
+  rb_json_add_string (builder, "code", rb_error_code_to_string (code));
+  if (field != NULL)
+    rb_json_add_string (builder, "field", field);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -53,5 +54,10 @@ void        rb_set_error_field        (GError     **error,
                                        ...) G_GNUC_PRINTF (4, 5);
 const char *rb_error_get_field        (const GError *error);
 RbErrorCode rb_error_get_code         (const GError *error);
+
+/* The api.md error body {"error": "…", "code": "…"[, "field": "…"]} for
+ * @error. Errors of other domains become "internal" with a generic
+ * sentence (their messages may carry absolute paths). */
+JsonNode   *rb_error_to_json          (const GError *error);
 
 G_END_DECLS
