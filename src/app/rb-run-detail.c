@@ -1,0 +1,486 @@
+/* rb-run-detail.c — the detail pane for one run
+ *
+ * Shows what the backend says about a run, in words: never a file path.
+ * RbRunDetail::select-run is emitted when the user follows the lineage
+ * line of a replay to its source run.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "rb-run-detail"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include <adwaita.h>
+
+#include "rb-error.h"
+#include "rb-format.h"
+#include "rb-run-detail.h"
+
+struct _RbRunDetail
+{
+  GtkWidget             parent_instance;
+
+  /* Owned references */
+  RbRun                *run;
+  GPtrArray            *dynamic_rows;   /* (row, group) pairs added in code */
+
+  /* Template widgets */
+  GtkStack             *stack;
+  AdwStatusPage        *problem_page;
+  GtkLabel             *title_label;
+  GtkLabel             *version_label;
+  AdwPreferencesGroup  *lineage_group;
+  AdwActionRow         *lineage_row;
+  GtkLabel             *run_id_value;
+  GtkLabel             *template_value;
+  GtkLabel             *created_value;
+  GtkLabel             *mode_value;
+  GtkLabel             *grid_value;
+  GtkLabel             *seed_value;
+  AdwPreferencesGroup  *parameters_group;
+  GtkLabel             *telemetry_available_value;
+  GtkLabel             *telemetry_generated_value;
+  GtkLabel             *telemetry_warnings_value;
+  GtkLabel             *telemetry_source_value;
+  AdwPreferencesGroup  *warnings_group;
+};
+
+G_DEFINE_FINAL_TYPE (RbRunDetail, rb_run_detail, GTK_TYPE_WIDGET)
+
+enum {
+  SELECT_RUN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+clear_dynamic_rows (RbRunDetail *self)
+{
+  for (guint i = 0; i + 1 < self->dynamic_rows->len; i += 2)
+    adw_preferences_group_remove (g_ptr_array_index (self->dynamic_rows, i + 1),
+                                  g_ptr_array_index (self->dynamic_rows, i));
+  g_ptr_array_set_size (self->dynamic_rows, 0);
+}
+
+static GtkWidget *
+add_row (RbRunDetail         *self,
+         AdwPreferencesGroup *group,
+         const char          *title,
+         const char          *subtitle,
+         const char          *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  /* Run data is not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  if (value != NULL)
+    {
+      GtkWidget *label = gtk_label_new (value);
+
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_xalign (GTK_LABEL (label), 1);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+      gtk_widget_add_css_class (label, "run-value");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+    }
+
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->dynamic_rows, row);
+  g_ptr_array_add (self->dynamic_rows, group);
+
+  return row;
+}
+
+static int
+compare_member_names (gconstpointer a,
+                      gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+fill_parameters (RbRunDetail *self,
+                 RbRun       *run)
+{
+  JsonObject *parameters = rb_run_get_parameters (run);
+  g_autoptr(GList) members = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  if (parameters != NULL)
+    members = json_object_get_members (parameters);
+  for (const GList *l = members; l != NULL; l = l->next)
+    g_ptr_array_add (names, l->data);
+  g_ptr_array_sort (names, compare_member_names);
+
+  adw_preferences_group_set_description (self->parameters_group,
+                                         names->len == 0 ? _("This run has no parameters.") : NULL);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autofree char *value = rb_format_json_value (json_object_get_member (parameters, name));
+
+      add_row (self, self->parameters_group, name, NULL, value);
+    }
+}
+
+static void
+fill_warnings (RbRunDetail *self,
+               RbRun       *run)
+{
+  GPtrArray *warnings = rb_run_get_warnings (run);
+  guint n = warnings != NULL ? warnings->len : 0;
+
+  adw_preferences_group_set_description (self->warnings_group,
+                                         n == 0 ? _("This run has no warnings.") : NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const RbWarning *warning = g_ptr_array_index (warnings, i);
+      g_autoptr(GString) where = g_string_new (NULL);
+
+      if (warning->node_id != NULL)
+        /* Translators: where a warning applies: a topology node */
+        g_string_append_printf (where, _("Node %s"), warning->node_id);
+
+      if (warning->bins != NULL && warning->bins->len > 0)
+        {
+          if (where->len > 0)
+            g_string_append (where, " · ");
+          g_string_append (where, g_dngettext (GETTEXT_PACKAGE, "Bin", "Bins", warning->bins->len));
+          for (guint b = 0; b < warning->bins->len && b < 12; b++)
+            g_string_append_printf (where, "%s%d", b == 0 ? " " : ", ",
+                                    g_array_index (warning->bins, int, b));
+          if (warning->bins->len > 12)
+            g_string_append (where, ", …");
+        }
+
+      add_row (self, self->warnings_group,
+               warning->message != NULL ? warning->message : warning->code,
+               where->len > 0 ? where->str : NULL,
+               warning->code);
+    }
+}
+
+static void
+fill_lineage (RbRunDetail *self,
+              RbRun       *run)
+{
+  const char *source_id = rb_run_get_source_run_id (run);
+  const char *kind = rb_run_get_source_kind (run);
+  g_autofree char *short_id = NULL;
+  g_autofree char *title = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->lineage_group), source_id != NULL);
+  if (source_id == NULL)
+    return;
+
+  short_id = rb_format_short_run_id (source_id);
+  if (g_strcmp0 (kind, "telemetry") == 0)
+    /* Translators: %s is a (short) run id */
+    title = g_strdup_printf (_("Replay from telemetry of %s"), short_id);
+  else
+    /* Translators: %s is a (short) run id */
+    title = g_strdup_printf (_("Replay from model of %s"), short_id);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->lineage_row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->lineage_row), source_id);
+}
+
+static void
+fill_telemetry (RbRunDetail *self,
+                RbRun       *run)
+{
+  const RbTelemetrySummary *telemetry = rb_run_get_telemetry (run);
+  g_autofree char *generated = NULL;
+  g_autofree char *count = NULL;
+  gboolean available = telemetry != NULL && telemetry->available;
+
+  gtk_label_set_label (self->telemetry_available_value, available ? _("Yes") : _("No"));
+
+  if (telemetry != NULL)
+    generated = rb_format_timestamp (telemetry->generated_at_utc);
+  gtk_label_set_label (self->telemetry_generated_value, generated != NULL ? generated : "—");
+
+  count = g_strdup_printf ("%u", telemetry != NULL ? telemetry->warning_count : 0);
+  gtk_label_set_label (self->telemetry_warnings_value, available ? count : "—");
+
+  gtk_label_set_label (self->telemetry_source_value,
+                       telemetry != NULL && telemetry->source_run_id != NULL ?
+                       telemetry->source_run_id : "—");
+}
+
+static void
+fill_summary (RbRunDetail *self,
+              RbRun       *run)
+{
+  const char *title = rb_run_get_template_title (run);
+  const char *version = rb_run_get_template_version (run);
+  g_autofree char *version_text = NULL;
+  g_autofree char *created = NULL;
+  g_autofree char *grid = NULL;
+  g_autofree char *seed = NULL;
+
+  if (title == NULL || *title == '\0')
+    title = rb_run_get_template_id (run);
+  gtk_label_set_label (self->title_label, title != NULL ? title : _("Untitled Run"));
+
+  if (version != NULL && *version != '\0')
+    /* Translators: template version */
+    version_text = g_strdup_printf (_("Version %s"), version);
+  gtk_widget_set_visible (GTK_WIDGET (self->version_label), version_text != NULL);
+  gtk_label_set_label (self->version_label, version_text != NULL ? version_text : "");
+
+  gtk_label_set_label (self->run_id_value, rb_run_get_run_id (run));
+  gtk_label_set_label (self->template_value,
+                       rb_run_get_template_id (run) != NULL ? rb_run_get_template_id (run) : "—");
+
+  if (rb_run_get_created_unix (run) > 0)
+    {
+      g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (rb_run_get_created_unix (run));
+      g_autofree char *relative = rb_format_created (rb_run_get_created_unix (run), NULL);
+      /* Translators: absolute date and time of a run, see g_date_time_format() */
+      g_autofree char *absolute = g_date_time_format (local, _("%Y-%m-%d %H:%M"));
+
+      if (g_strcmp0 (relative, absolute) == 0)
+        created = g_steal_pointer (&absolute);
+      else
+        /* Translators: "5 minutes ago (2025-10-01 14:02)" */
+        created = g_strdup_printf (_("%s (%s)"), relative, absolute);
+    }
+  gtk_label_set_label (self->created_value, created != NULL ? created : _("Unknown"));
+
+  gtk_label_set_label (self->mode_value, rb_format_mode (rb_run_get_mode (run)));
+
+  if (rb_run_get_has_grid (run))
+    grid = rb_format_grid (rb_run_get_bins (run), rb_run_get_bin_size (run), rb_run_get_bin_unit (run));
+  gtk_label_set_label (self->grid_value, grid != NULL ? grid : "—");
+
+  if (rb_run_get_has_rng (run))
+    {
+      if (rb_run_get_rng_kind (run) != NULL)
+        seed = g_strdup_printf ("%" G_GINT64_FORMAT " (%s)", rb_run_get_rng_seed (run), rb_run_get_rng_kind (run));
+      else
+        seed = g_strdup_printf ("%" G_GINT64_FORMAT, rb_run_get_rng_seed (run));
+    }
+  gtk_label_set_label (self->seed_value, seed != NULL ? seed : "—");
+}
+
+/* Status page descriptions are markup; messages are plain text. */
+static void
+set_description_text (AdwStatusPage *page,
+                      const char    *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  adw_status_page_set_description (page, escaped);
+}
+
+static void
+on_lineage_row_activated_cb (RbRunDetail  *self,
+                             AdwActionRow *row)
+{
+  if (self->run != NULL && rb_run_get_source_run_id (self->run) != NULL)
+    g_signal_emit (self, signals[SELECT_RUN], 0, rb_run_get_source_run_id (self->run));
+}
+
+static void
+copy_run_id_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  RbRunDetail *self = RB_RUN_DETAIL (widget);
+
+  if (self->run == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), rb_run_get_run_id (self->run));
+  gtk_widget_activate_action (widget, "win.toast", "s", _("Run ID copied"));
+}
+
+static void
+rb_run_detail_dispose (GObject *object)
+{
+  RbRunDetail *self = (RbRunDetail *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_RUN_DETAIL);
+  g_clear_object (&self->run);
+
+  G_OBJECT_CLASS (rb_run_detail_parent_class)->dispose (object);
+}
+
+static void
+rb_run_detail_finalize (GObject *object)
+{
+  RbRunDetail *self = (RbRunDetail *)object;
+
+  g_clear_pointer (&self->dynamic_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (rb_run_detail_parent_class)->finalize (object);
+}
+
+static void
+rb_run_detail_class_init (RbRunDetailClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = rb_run_detail_dispose;
+  object_class->finalize = rb_run_detail_finalize;
+
+  /**
+   * RbRunDetail::select-run:
+   * @run_id: the run to show
+   *
+   * The user followed a link to another run (a replay's source).
+   */
+  signals[SELECT_RUN] =
+    g_signal_new ("select-run",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/runboard/Runboard/ui/rb-run-detail.ui");
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, stack);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, problem_page);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, title_label);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, version_label);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, lineage_group);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, lineage_row);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, run_id_value);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, template_value);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, created_value);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, mode_value);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, grid_value);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, seed_value);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, parameters_group);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, telemetry_available_value);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, telemetry_generated_value);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, telemetry_warnings_value);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, telemetry_source_value);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, warnings_group);
+  gtk_widget_class_bind_template_callback (widget_class, on_lineage_row_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "detail.copy-run-id", NULL, copy_run_id_action);
+}
+
+static void
+rb_run_detail_init (RbRunDetail *self)
+{
+  self->dynamic_rows = g_ptr_array_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+rb_run_detail_new (void)
+{
+  return g_object_new (RB_TYPE_RUN_DETAIL, NULL);
+}
+
+void
+rb_run_detail_show_empty (RbRunDetail *self)
+{
+  g_return_if_fail (RB_IS_RUN_DETAIL (self));
+
+  g_clear_object (&self->run);
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+void
+rb_run_detail_show_loading (RbRunDetail *self)
+{
+  g_return_if_fail (RB_IS_RUN_DETAIL (self));
+
+  g_clear_object (&self->run);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+}
+
+void
+rb_run_detail_show_run (RbRunDetail *self,
+                        RbRun       *run)
+{
+  g_return_if_fail (RB_IS_RUN_DETAIL (self));
+  g_return_if_fail (RB_IS_RUN (run));
+
+  if (rb_run_get_diagnostic (run) != NULL)
+    {
+      g_autoptr(GError) error = g_error_new_literal (RB_ERROR, RB_ERROR_RUN_UNREADABLE,
+                                                     rb_run_get_diagnostic (run));
+
+      rb_run_detail_show_error (self, rb_run_get_run_id (run), error);
+      return;
+    }
+
+  g_set_object (&self->run, run);
+
+  clear_dynamic_rows (self);
+  fill_summary (self, run);
+  fill_lineage (self, run);
+  fill_parameters (self, run);
+  fill_telemetry (self, run);
+  fill_warnings (self, run);
+
+  gtk_stack_set_visible_child_name (self->stack, "run");
+}
+
+void
+rb_run_detail_show_error (RbRunDetail  *self,
+                          const char   *run_id,
+                          const GError *error)
+{
+  g_return_if_fail (RB_IS_RUN_DETAIL (self));
+  g_return_if_fail (error != NULL);
+
+  g_clear_object (&self->run);
+
+  if (g_error_matches (error, RB_ERROR, RB_ERROR_NOT_FOUND))
+    {
+      adw_status_page_set_icon_name (self->problem_page, "edit-find-symbolic");
+      adw_status_page_set_title (self->problem_page, _("Run Not Found"));
+      adw_status_page_set_description (self->problem_page,
+                                       _("This run is no longer in the data folder. It may have been deleted."));
+    }
+  else if (g_error_matches (error, RB_ERROR, RB_ERROR_RUN_UNREADABLE))
+    {
+      adw_status_page_set_icon_name (self->problem_page, "dialog-warning-symbolic");
+      adw_status_page_set_title (self->problem_page, _("Can't Read This Run"));
+      set_description_text (self->problem_page, error->message);
+    }
+  else
+    {
+      adw_status_page_set_icon_name (self->problem_page, "dialog-error-symbolic");
+      adw_status_page_set_title (self->problem_page, _("Can't Load This Run"));
+      set_description_text (self->problem_page, error->message);
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, "problem");
+}
+
+RbRun *
+rb_run_detail_get_run (RbRunDetail *self)
+{
+  g_return_val_if_fail (RB_IS_RUN_DETAIL (self), NULL);
+
+  return self->run;
+}
+
+const char *
+rb_run_detail_get_state (RbRunDetail *self)
+{
+  g_return_val_if_fail (RB_IS_RUN_DETAIL (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
