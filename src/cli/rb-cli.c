@@ -1,1 +1,772 @@
-/* placeholder: being written */
+/* rb-cli.c — runboard-cli: options, commands and output
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rb-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "rb-cli.h"
+#include "rb-data-dir.h"
+#include "rb-error.h"
+#include "rb-ident.h"
+#include "rb-json.h"
+#include "rb-run-store.h"
+
+#define PROGRAM "runboard-cli"
+
+typedef struct
+{
+  /* Global options */
+  char       *data_dir_option;
+  char       *server_url;
+  char       *token_file;
+
+  /* Per command */
+  gboolean    json;
+
+  /* Owned */
+  char       *data_dir;
+  RbRunStore *store;
+} RbCli;
+
+typedef int (*RbCliCommandFunc) (RbCli  *cli,
+                                 int     argc,
+                                 char  **argv);
+
+typedef struct
+{
+  const char       *group;
+  const char       *name;
+  RbCliCommandFunc  func;
+  const char       *usage;
+} RbCliCommand;
+
+/* A command option that becomes an api.md query parameter (or, with a NULL
+ * @param, a CLI-only switch handled by the command). */
+typedef struct
+{
+  const char *name;          /* "--mode" */
+  const char *param;         /* "mode" */
+  gboolean    takes_value;
+  const char *flag_value;    /* value stored for a switch */
+} RbCliOption;
+
+static const char global_usage[] =
+  "Usage: " PROGRAM " [--data-dir DIR | --server URL [--token-file F]] COMMAND ...\n"
+  "\n"
+  "Commands:\n"
+  "  runs list [--mode M] [--template ID] [--telemetry available|missing] [--has-warnings]\n"
+  "            [--search TEXT] [--sort created|template] [--order asc|desc]\n"
+  "            [--page N] [--page-size N] [--json]\n"
+  "  runs show RUN [--json]\n"
+  "\n"
+  "Options:\n"
+  "  --data-dir DIR     use the data folder DIR (default: RUNBOARD_DATA_DIR, the\n"
+  "                     data-directory setting, then $XDG_DATA_HOME/runboard)\n"
+  "  --server URL       talk to a Runboard server instead of a local data folder\n"
+  "  --token-file F     bearer token for --server, read from the file F\n"
+  "  --json             print the API's JSON body (also for errors) on stdout\n"
+  "  --help             show this help\n"
+  "  --version          show the version\n";
+
+static void
+rb_cli_clear (RbCli *cli)
+{
+  g_clear_pointer (&cli->data_dir_option, g_free);
+  g_clear_pointer (&cli->server_url, g_free);
+  g_clear_pointer (&cli->token_file, g_free);
+  g_clear_pointer (&cli->data_dir, g_free);
+  g_clear_object (&cli->store);
+}
+
+/*
+ * Output
+ */
+
+static int
+usage_error (const char *format,
+             ...) G_GNUC_PRINTF (1, 2);
+
+static int
+usage_error (const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("%s: %s\n", PROGRAM, message);
+  g_printerr ("Try '%s --help' for more information.\n", PROGRAM);
+  return RB_CLI_EXIT_USAGE;
+}
+
+static void
+print_json (JsonNode *node)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  data = rb_json_to_data (node, &len);
+  fwrite (data, 1, len, stdout);
+  fflush (stdout);
+}
+
+/* Reports @error like the server would: with --json, the error body on
+ * stdout; otherwise its sentence on stderr. Returns the exit status. */
+static int
+report_error (RbCli        *cli,
+              const GError *error)
+{
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) body = rb_error_to_json (error);
+      print_json (body);
+    }
+  else if (error->domain == RB_ERROR)
+    {
+      g_printerr ("%s: %s\n", PROGRAM, error->message);
+    }
+  else
+    {
+      g_printerr ("%s: internal error: %s\n", PROGRAM, error->message);
+    }
+  return rb_error_code_exit_status (rb_error_get_code (error));
+}
+
+static const char *
+or_dash (const char *value)
+{
+  return value != NULL && *value != '\0' ? value : "-";
+}
+
+/* "2026-01-01T10:15:30.123Z" → "2026-01-01 10:15" for a table cell. */
+static char *
+format_created_short (const char *created_utc)
+{
+  char *text;
+
+  if (created_utc == NULL || strlen (created_utc) < 16)
+    return g_strdup (or_dash (created_utc));
+  text = g_strndup (created_utc, 16);
+  if (text[10] == 'T')
+    text[10] = ' ';
+  return text;
+}
+
+/* At most @max characters; longer text ends with "…". */
+static char *
+ellipsize (const char *text,
+           glong       max)
+{
+  g_autofree char *head = NULL;
+
+  if (g_utf8_strlen (text, -1) <= max)
+    return g_strdup (text);
+  head = g_utf8_substring (text, 0, max - 1);
+  return g_strconcat (head, "…", NULL);
+}
+
+static void
+append_cell (GString    *line,
+             const char *text,
+             glong       width)
+{
+  glong len = g_utf8_strlen (text, -1);
+
+  g_string_append (line, text);
+  for (glong i = len; i < width; i++)
+    g_string_append_c (line, ' ');
+}
+
+/*
+ * Option parsing
+ */
+
+static gboolean
+option_matches (const char  *arg,
+                const char  *name,
+                const char **inline_value)
+{
+  gsize name_len = strlen (name);
+
+  if (strncmp (arg, name, name_len) != 0)
+    return FALSE;
+  if (arg[name_len] == '\0')
+    {
+      *inline_value = NULL;
+      return TRUE;
+    }
+  if (arg[name_len] == '=')
+    {
+      *inline_value = arg + name_len + 1;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Reads one command's arguments: options in @options become entries of
+ * @params, "--json" sets cli->json, anything else not starting with "-" is
+ * collected in @positional. Returns 0, or an exit status after printing a
+ * usage error. */
+static int
+parse_command_args (RbCli              *cli,
+                    const char         *command,
+                    const RbCliOption  *options,
+                    guint               n_options,
+                    int                 argc,
+                    char              **argv,
+                    GHashTable         *params,
+                    GPtrArray          *positional)
+{
+  gboolean only_positional = FALSE;
+
+  for (int i = 0; i < argc; i++)
+    {
+      const char *arg = argv[i];
+      const char *value = NULL;
+      gboolean matched = FALSE;
+
+      if (only_positional || arg[0] != '-' || g_str_equal (arg, "-"))
+        {
+          g_ptr_array_add (positional, (gpointer) arg);
+          continue;
+        }
+      if (g_str_equal (arg, "--"))
+        {
+          only_positional = TRUE;
+          continue;
+        }
+      if (option_matches (arg, "--json", &value))
+        {
+          if (value != NULL)
+            return usage_error ("option '--json' takes no value");
+          cli->json = TRUE;
+          continue;
+        }
+      for (guint j = 0; j < n_options && !matched; j++)
+        {
+          const RbCliOption *opt = &options[j];
+
+          if (!option_matches (arg, opt->name, &value))
+            continue;
+          matched = TRUE;
+          if (!opt->takes_value)
+            {
+              if (value != NULL)
+                return usage_error ("option '%s' takes no value", opt->name);
+              value = opt->flag_value;
+            }
+          else if (value == NULL)
+            {
+              if (i + 1 >= argc)
+                return usage_error ("option '%s' needs a value", opt->name);
+              value = argv[++i];
+            }
+          g_hash_table_replace (params, g_strdup (opt->param), g_strdup (value));
+        }
+      if (!matched)
+        return usage_error ("unknown option '%s' for '%s'", arg, command);
+    }
+  return 0;
+}
+
+static gboolean
+ensure_store (RbCli   *cli,
+              GError **error)
+{
+  if (cli->store != NULL)
+    return TRUE;
+  cli->data_dir = rb_data_dir_resolve (cli->data_dir_option);
+  cli->store = rb_run_store_new (cli->data_dir);
+  return TRUE;
+}
+
+/*
+ * runs list
+ */
+
+static const RbCliOption runs_list_options[] = {
+  { "--mode",         "mode",        TRUE,  NULL },
+  { "--template",     "templateId",  TRUE,  NULL },
+  { "--telemetry",    "telemetry",   TRUE,  NULL },
+  { "--has-warnings", "hasWarnings", FALSE, "true" },
+  { "--search",       "search",      TRUE,  NULL },
+  { "--sort",         "sort",        TRUE,  NULL },
+  { "--order",        "order",       TRUE,  NULL },
+  { "--page",         "page",        TRUE,  NULL },
+  { "--page-size",    "pageSize",    TRUE,  NULL },
+};
+
+static void
+print_runs_table (GPtrArray        *runs,
+                  guint             total_count,
+                  const RbRunQuery *query)
+{
+  static const char *headers[] = { "RUN", "TEMPLATE", "MODE", "CREATED", "WARNINGS", "TELEMETRY" };
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  glong widths[G_N_ELEMENTS (headers)];
+  guint n_broken = 0;
+
+  if (runs->len == 0)
+    {
+      if (total_count == 0)
+        g_print ("No runs.\n");
+      else
+        g_print ("No runs on page %u (%u runs in all).\n", query->page, total_count);
+      return;
+    }
+
+  for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
+    widths[c] = g_utf8_strlen (headers[c], -1);
+
+  for (guint i = 0; i < runs->len; i++)
+    {
+      RbRun *run = g_ptr_array_index (runs, i);
+      const RbTelemetrySummary *telemetry = rb_run_get_telemetry (run);
+      const char *title = rb_run_get_template_title (run);
+      char **row = g_new0 (char *, G_N_ELEMENTS (headers) + 1);
+
+      if (rb_run_get_diagnostic (run) != NULL)
+        {
+          n_broken++;
+          title = "(unreadable)";
+        }
+      else if (title == NULL)
+        title = rb_run_get_template_id (run);
+
+      row[0] = ellipsize (or_dash (rb_run_get_run_id (run)), 40);
+      row[1] = ellipsize (or_dash (title), 32);
+      row[2] = g_strdup (or_dash (rb_run_get_mode (run)));
+      row[3] = format_created_short (rb_run_get_created_utc (run));
+      row[4] = g_strdup_printf ("%u", rb_run_get_warning_count (run));
+      row[5] = g_strdup (telemetry != NULL && telemetry->available ? "available" : "missing");
+      for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
+        widths[c] = MAX (widths[c], g_utf8_strlen (row[c], -1));
+      g_ptr_array_add (rows, row);
+    }
+
+  for (guint i = 0; i <= rows->len; i++)
+    {
+      g_autoptr(GString) line = g_string_new (NULL);
+      const char * const *cells = i == 0 ? headers : g_ptr_array_index (rows, i - 1);
+
+      for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
+        {
+          gboolean last = c + 1 == G_N_ELEMENTS (headers);
+          append_cell (line, cells[c], last ? 0 : widths[c] + 2);
+        }
+      g_print ("%s\n", line->str);
+    }
+
+  if (total_count > runs->len)
+    {
+      guint first = (query->page - 1) * query->page_size + 1;
+      g_print ("\nRuns %u–%u of %u (page %u).\n",
+               first, first + runs->len - 1, total_count, query->page);
+    }
+
+  if (n_broken > 0)
+    {
+      g_print ("\n");
+      for (guint i = 0; i < runs->len; i++)
+        {
+          RbRun *run = g_ptr_array_index (runs, i);
+
+          if (rb_run_get_diagnostic (run) != NULL)
+            g_print ("%s: %s\n", or_dash (rb_run_get_run_id (run)), rb_run_get_diagnostic (run));
+        }
+    }
+}
+
+static int
+cmd_runs_list (RbCli  *cli,
+               int     argc,
+               char  **argv)
+{
+  g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) positional = g_ptr_array_new ();
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  RbRunQuery query;
+  guint total_count = 0;
+  int status;
+
+  status = parse_command_args (cli, "runs list", runs_list_options,
+                               G_N_ELEMENTS (runs_list_options), argc, argv,
+                               params, positional);
+  if (status != 0)
+    return status;
+  if (positional->len > 0)
+    return usage_error ("unexpected argument '%s' for 'runs list'",
+                        (const char *) g_ptr_array_index (positional, 0));
+
+  rb_run_query_init (&query);
+  if (!rb_run_query_parse (&query, params, &error) ||
+      !ensure_store (cli, &error) ||
+      !(runs = rb_run_store_list (cli->store, &query, &total_count, NULL, &error)))
+    {
+      rb_run_query_clear (&query);
+      return report_error (cli, error);
+    }
+
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) body = rb_run_page_to_json (runs, total_count, &query);
+      print_json (body);
+    }
+  else
+    {
+      print_runs_table (runs, total_count, &query);
+    }
+  rb_run_query_clear (&query);
+  return 0;
+}
+
+/*
+ * runs show
+ */
+
+static void
+print_field (const char *label,
+             const char *value)
+{
+  g_print ("%-12s%s\n", label, or_dash (value));
+}
+
+static char *
+format_bins (GArray *bins)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; bins != NULL && i < bins->len; i++)
+    g_string_append_printf (text, "%s%d", i > 0 ? ", " : "", g_array_index (bins, int, i));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+print_run_warnings (RbRun *run)
+{
+  GPtrArray *warnings = rb_run_get_warnings (run);
+
+  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+    {
+      RbWarning *w = g_ptr_array_index (warnings, i);
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      g_string_append_printf (line, "  - %s: %s", or_dash (w->code), or_dash (w->message));
+      if (w->node_id != NULL)
+        g_string_append_printf (line, " (node %s)", w->node_id);
+      if (w->bins != NULL && w->bins->len > 0)
+        {
+          g_autofree char *bins = format_bins (w->bins);
+          g_string_append_printf (line, " [bins %s]", bins);
+        }
+      g_print ("%s\n", line->str);
+    }
+}
+
+static void
+print_run_telemetry (RbRun *run)
+{
+  const RbTelemetrySummary *telemetry = rb_run_get_telemetry (run);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (telemetry == NULL || !telemetry->available)
+    {
+      print_field ("Telemetry:", "missing");
+      return;
+    }
+  g_string_append (text, "available");
+  if (telemetry->capture_key != NULL)
+    g_string_append_printf (text, ", capture key %s", telemetry->capture_key);
+  else
+    g_string_append (text, ", run-scoped");
+  if (telemetry->generated_at_utc != NULL)
+    g_string_append_printf (text, ", generated %s", telemetry->generated_at_utc);
+  g_string_append_printf (text, ", %u warning%s", telemetry->warning_count,
+                          telemetry->warning_count == 1 ? "" : "s");
+  print_field ("Telemetry:", text->str);
+}
+
+static void
+print_run_parameters (RbRun *run)
+{
+  JsonObject *parameters = rb_run_get_parameters (run);
+  g_autoptr(GList) names = NULL;
+
+  if (parameters == NULL || json_object_get_size (parameters) == 0)
+    return;
+  g_print ("Parameters:\n");
+  names = json_object_get_members (parameters);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      g_autoptr(JsonNode) value = json_node_copy (json_object_get_member (parameters, l->data));
+      g_autofree char *compact = rb_json_to_compact (value);
+
+      g_print ("  %s = %s\n", (const char *) l->data, compact);
+    }
+}
+
+static void
+print_run_topology (RbRun *run)
+{
+  GPtrArray *nodes = rb_run_get_topology (run);
+
+  if (nodes == NULL || nodes->len == 0)
+    return;
+  g_print ("Topology:\n");
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      RbTopologyNode *node = g_ptr_array_index (nodes, i);
+      g_autoptr(GString) line = g_string_new (NULL);
+      gboolean first = TRUE;
+
+      g_string_append_printf (line, "  %s (%s)", or_dash (node->id), or_dash (node->kind));
+      for (guint m = 0; m < RB_N_METRICS; m++)
+        {
+          if (node->metrics[m] == NULL)
+            continue;
+          g_string_append_printf (line, "%s%s=%s", first ? ": " : ", ",
+                                  rb_metric_to_key (m), node->metrics[m]);
+          first = FALSE;
+        }
+      g_print ("%s\n", line->str);
+    }
+}
+
+static void
+print_run_detail (RbRun *run)
+{
+  g_autofree char *template = NULL;
+  g_autofree char *grid = NULL;
+  g_autofree char *rng = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *warnings = NULL;
+
+  template = g_strdup_printf ("%s (%s %s)",
+                              or_dash (rb_run_get_template_title (run)),
+                              or_dash (rb_run_get_template_id (run)),
+                              or_dash (rb_run_get_template_version (run)));
+  if (rb_run_get_has_grid (run))
+    grid = g_strdup_printf ("%u bins of %u %s", rb_run_get_bins (run),
+                            rb_run_get_bin_size (run), or_dash (rb_run_get_bin_unit (run)));
+  if (rb_run_get_has_rng (run))
+    rng = g_strdup_printf ("%s, seed %" G_GINT64_FORMAT,
+                           or_dash (rb_run_get_rng_kind (run)), rb_run_get_rng_seed (run));
+  if (rb_run_get_source_run_id (run) != NULL)
+    source = g_strdup_printf ("replay of %s from %s", rb_run_get_source_run_id (run),
+                              or_dash (rb_run_get_source_kind (run)));
+  warnings = g_strdup_printf ("%u", rb_run_get_warning_count (run));
+
+  print_field ("Run:", rb_run_get_run_id (run));
+  print_field ("Template:", template);
+  print_field ("Mode:", rb_run_get_mode (run));
+  print_field ("Created:", rb_run_get_created_utc (run));
+  print_field ("Grid:", grid);
+  print_field ("RNG:", rng);
+  if (source != NULL)
+    print_field ("Source:", source);
+  print_run_telemetry (run);
+  print_field ("Input hash:", rb_run_get_input_hash (run));
+  print_field ("Can replay:", rb_run_get_can_replay (run) ? "yes" : "no");
+  print_field ("Warnings:", warnings);
+  print_run_warnings (run);
+  print_run_parameters (run);
+  print_run_topology (run);
+}
+
+static int
+cmd_runs_show (RbCli  *cli,
+               int     argc,
+               char  **argv)
+{
+  g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) positional = g_ptr_array_new ();
+  g_autoptr(RbRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *run_id;
+  int status;
+
+  status = parse_command_args (cli, "runs show", NULL, 0, argc, argv, params, positional);
+  if (status != 0)
+    return status;
+  if (positional->len == 0)
+    return usage_error ("'runs show' needs a run id");
+  if (positional->len > 1)
+    return usage_error ("unexpected argument '%s' for 'runs show'",
+                        (const char *) g_ptr_array_index (positional, 1));
+  run_id = g_ptr_array_index (positional, 0);
+
+  if (!rb_ident_validate (RB_IDENT_RUN_ID, run_id, -1, "runId", &error) ||
+      !ensure_store (cli, &error) ||
+      !(run = rb_run_store_get (cli->store, run_id, &error)))
+    return report_error (cli, error);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) body = rb_run_to_detail_json (run);
+      print_json (body);
+    }
+  else
+    {
+      print_run_detail (run);
+    }
+  return 0;
+}
+
+/*
+ * Dispatch
+ */
+
+static const RbCliCommand commands[] = {
+  { "runs", "list", cmd_runs_list,
+    "runs list [--mode M] [--template ID] [--telemetry available|missing] [--has-warnings]\n"
+    "          [--search TEXT] [--sort created|template] [--order asc|desc]\n"
+    "          [--page N] [--page-size N] [--json]" },
+  { "runs", "show", cmd_runs_show, "runs show RUN [--json]" },
+};
+
+static gboolean
+wants_help (int    argc,
+            char **argv)
+{
+  for (int i = 0; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        return FALSE;
+      if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static int
+dispatch (RbCli  *cli,
+          int     argc,
+          char  **argv)
+{
+  gboolean group_known = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      const RbCliCommand *cmd = &commands[i];
+
+      if (!g_str_equal (argv[0], cmd->group))
+        continue;
+      group_known = TRUE;
+      if (argc < 2 || !g_str_equal (argv[1], cmd->name))
+        continue;
+      if (wants_help (argc - 2, argv + 2))
+        {
+          g_print ("Usage: %s [GLOBAL OPTIONS] %s\n", PROGRAM, cmd->usage);
+          return 0;
+        }
+      return cmd->func (cli, argc - 2, argv + 2);
+    }
+
+  if (!group_known)
+    return usage_error ("unknown command '%s'", argv[0]);
+  if (argc < 2)
+    return usage_error ("'%s' needs a subcommand", argv[0]);
+  return usage_error ("unknown command '%s %s'", argv[0], argv[1]);
+}
+
+/* Global options, up to the first word that is not one. Returns the index
+ * of the command word, or a negative exit status (-1 - status). */
+static int
+parse_global_options (RbCli  *cli,
+                      int     argc,
+                      char  **argv)
+{
+  int i;
+
+  for (i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+      const char *value = NULL;
+      char **target = NULL;
+      const char *name = NULL;
+
+      if (arg[0] != '-')
+        break;
+      if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
+        {
+          g_print ("%s", global_usage);
+          return -1;
+        }
+      if (g_str_equal (arg, "--version"))
+        {
+          g_print ("%s %s\n", PROGRAM, PACKAGE_VERSION);
+          return -1;
+        }
+      if (option_matches (arg, "--data-dir", &value))
+        {
+          target = &cli->data_dir_option;
+          name = "--data-dir";
+        }
+      else if (option_matches (arg, "--server", &value))
+        {
+          target = &cli->server_url;
+          name = "--server";
+        }
+      else if (option_matches (arg, "--token-file", &value))
+        {
+          target = &cli->token_file;
+          name = "--token-file";
+        }
+      else
+        {
+          return -1 - usage_error ("unknown option '%s'", arg);
+        }
+
+      if (value == NULL)
+        {
+          if (i + 1 >= argc)
+            return -1 - usage_error ("option '%s' needs a value", name);
+          value = argv[++i];
+        }
+      if (*value == '\0')
+        return -1 - usage_error ("option '%s' needs a non-empty value", name);
+      g_free (*target);
+      *target = g_strdup (value);
+    }
+  return i;
+}
+
+int
+rb_cli_main (int    argc,
+             char **argv)
+{
+  RbCli cli = { 0 };
+  int command_index;
+  int status;
+
+  command_index = parse_global_options (&cli, argc, argv);
+  if (command_index < 0)
+    {
+      rb_cli_clear (&cli);
+      return -1 - command_index;
+    }
+
+  if (cli.data_dir_option != NULL && cli.server_url != NULL)
+    status = usage_error ("use either '--data-dir' or '--server', not both");
+  else if (cli.token_file != NULL && cli.server_url == NULL)
+    status = usage_error ("'--token-file' only applies with '--server'");
+  else if (command_index >= argc)
+    status = usage_error ("no command given");
+  else if (cli.server_url != NULL)
+    status = usage_error ("remote mode ('--server') is not available yet in this version; "
+                          "use a local data folder with '--data-dir'");
+  else
+    status = dispatch (&cli, argc - command_index, argv + command_index);
+
+  rb_cli_clear (&cli);
+  return status;
+}

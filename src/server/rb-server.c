@@ -1,1 +1,834 @@
-/* placeholder: being written */
+/* rb-server.c — the Runboard HTTP API over a data folder (api.md)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rb-server"
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rb-data-dir.h"
+#include "rb-error.h"
+#include "rb-ident.h"
+#include "rb-json.h"
+#include "rb-run-store.h"
+#include "rb-server.h"
+
+#define JSON_TYPE "application/json"
+
+struct _RbServer
+{
+  GObject     parent_instance;
+
+  /* Owned references */
+  SoupServer *soup;
+  RbRunStore *store;
+  GPtrArray  *shutdown_tasks;   /* of GTask */
+  char       *data_dir;
+
+  guint       n_pending;
+  guint16     port;
+  guint       telemetry_generation : 1;
+  guint       shutting_down : 1;
+};
+
+G_DEFINE_FINAL_TYPE (RbServer, rb_server, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_DATA_DIR,
+  PROP_TELEMETRY_GENERATION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/*
+ * Requests
+ */
+
+/* One request, shared by the main loop and (read-only) a worker thread.
+ * Freed when the last reference goes: the message finished and the worker
+ * (if any) reported back. */
+typedef struct
+{
+  RbServer          *server;        /* owned */
+  SoupServerMessage *msg;           /* owned; NULL once finished */
+  GCancellable      *cancellable;
+  GHashTable        *query;         /* owned, string → string; never NULL */
+  char              *method;
+  char              *path;          /* raw (percent-encoded) */
+  char              *raw_query;     /* "" when absent */
+  char              *if_none_match; /* nullable */
+  char              *run_id;        /* decoded and validated, for /v1/runs/{id} */
+  gint64             start_us;
+} Request;
+
+/* What a worker computed; applied to the message on the main loop. */
+typedef struct
+{
+  guint       status;
+  GBytes     *body;        /* nullable: no body (304) */
+  char       *etag;        /* nullable */
+} Response;
+
+static void
+response_free (Response *response)
+{
+  g_clear_pointer (&response->body, g_bytes_unref);
+  g_clear_pointer (&response->etag, g_free);
+  g_free (response);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Response, response_free)
+
+static void
+request_clear (Request *req)
+{
+  g_clear_object (&req->msg);
+  g_clear_object (&req->cancellable);
+  g_clear_pointer (&req->query, g_hash_table_unref);
+  g_clear_pointer (&req->method, g_free);
+  g_clear_pointer (&req->path, g_free);
+  g_clear_pointer (&req->raw_query, g_free);
+  g_clear_pointer (&req->if_none_match, g_free);
+  g_clear_pointer (&req->run_id, g_free);
+  g_clear_object (&req->server);
+}
+
+static Request *
+request_ref (Request *req)
+{
+  return g_rc_box_acquire (req);
+}
+
+static void
+request_unref (Request *req)
+{
+  g_rc_box_release_full (req, (GDestroyNotify) request_clear);
+}
+
+static Response *
+response_new_json (guint     status,
+                   JsonNode *body)
+{
+  Response *response = g_new0 (Response, 1);
+
+  response->status = status;
+  response->body = rb_json_to_bytes (body);
+  return response;
+}
+
+static Response *
+response_new_error (const GError *error)
+{
+  g_autoptr(JsonNode) body = rb_error_to_json (error);
+  guint status = rb_error_code_http_status (rb_error_get_code (error));
+
+  if (status == 0)
+    status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
+  return response_new_json (status, body);
+}
+
+/* Every response: JSON (or no body), and "Connection: close" — libsoup
+ * 3.2.3 leaks one fd per keep-alive connection the client closes (style
+ * guide §9.5), so we never keep one alive. */
+static void
+request_respond (Request  *req,
+                 Response *response)
+{
+  SoupMessageHeaders *headers;
+
+  if (req->msg == NULL)
+    return;
+  headers = soup_server_message_get_response_headers (req->msg);
+  soup_message_headers_replace (headers, "Connection", "close");
+  if (response->etag != NULL)
+    soup_message_headers_replace (headers, "ETag", response->etag);
+  soup_server_message_set_status (req->msg, response->status, NULL);
+  if (response->body != NULL)
+    soup_server_message_set_response (req->msg, JSON_TYPE, SOUP_MEMORY_COPY,
+                                      g_bytes_get_data (response->body, NULL),
+                                      g_bytes_get_size (response->body));
+}
+
+static void
+request_respond_error (Request      *req,
+                       const GError *error)
+{
+  g_autoptr(Response) response = response_new_error (error);
+
+  request_respond (req, response);
+}
+
+static void
+request_respond_json (Request  *req,
+                      guint     status,
+                      JsonNode *body)
+{
+  g_autoptr(Response) response = response_new_json (status, body);
+
+  request_respond (req, response);
+}
+
+static void
+rb_server_check_drained (RbServer *self)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+
+  if (!self->shutting_down || self->n_pending > 0 || self->shutdown_tasks->len == 0)
+    return;
+  tasks = g_steal_pointer (&self->shutdown_tasks);
+  self->shutdown_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < tasks->len; i++)
+    g_task_return_boolean (g_ptr_array_index (tasks, i), TRUE);
+}
+
+/* One log line per request: method, path, status, duration. */
+static void
+request_finished_cb (SoupServerMessage *msg,
+                     Request           *req)
+{
+  RbServer *self = req->server;
+  gint64 elapsed_us = g_get_monotonic_time () - req->start_us;
+
+  fprintf (stderr, "%s %s %u %" G_GINT64_FORMAT " ms\n",
+           req->method, req->path, soup_server_message_get_status (msg),
+           elapsed_us / 1000);
+  fflush (stderr);
+
+  g_signal_handlers_disconnect_by_func (msg, request_finished_cb, req);
+  g_cancellable_cancel (req->cancellable);
+  g_clear_object (&req->msg);
+  g_assert (self->n_pending > 0);
+  self->n_pending--;
+  rb_server_check_drained (self);
+  request_unref (req);
+}
+
+/*
+ * Work off the main loop
+ */
+
+typedef Response *(*RbServerWorkFunc) (RbServer     *self,
+                                       Request      *req,
+                                       GCancellable *cancellable);
+
+static void
+work_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Request *req = task_data;
+  RbServerWorkFunc func = g_task_get_source_tag (task);
+
+  g_task_return_pointer (task, func (req->server, req, cancellable),
+                         (GDestroyNotify) response_free);
+}
+
+static void
+work_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Request *req = user_data;
+  g_autoptr(Response) response = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (req->msg != NULL && response != NULL)
+    {
+      request_respond (req, response);
+      soup_server_message_unpause (req->msg);
+    }
+  else if (req->msg != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_set_error_literal (&error, RB_ERROR, RB_ERROR_INTERNAL,
+                           "The request could not be completed.");
+      request_respond_error (req, error);
+      soup_server_message_unpause (req->msg);
+    }
+  request_unref (req);
+}
+
+/* Pauses the message and runs @func in a worker thread; its Response is
+ * sent when it returns. */
+static void
+request_run_in_thread (Request          *req,
+                       RbServerWorkFunc  func)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (req->server, req->cancellable, work_done_cb, request_ref (req));
+  g_task_set_source_tag (task, func);
+  g_task_set_name (task, "[runboard-server] request");
+  g_task_set_task_data (task, request_ref (req), (GDestroyNotify) request_unref);
+  soup_server_message_pause (req->msg);
+  g_task_run_in_thread (task, work_thread);
+}
+
+/*
+ * Endpoints
+ */
+
+static void
+handle_healthz (RbServer *self,
+                Request  *req)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  json_builder_begin_object (builder);
+  rb_json_add_string (builder, "status", "ok");
+  rb_json_add_string (builder, "version", PACKAGE_VERSION);
+  json_builder_set_member_name (builder, "capabilities");
+  json_builder_begin_object (builder);
+  rb_json_add_bool (builder, "telemetryGeneration", self->telemetry_generation);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  request_respond_json (req, SOUP_STATUS_OK, body);
+}
+
+/* ETag of a runs listing: the query and the data folder's change stamp. */
+static char *
+runs_etag (RbServer *self,
+           Request  *req)
+{
+  g_autofree char *stamp = rb_data_dir_read_stamp (self->data_dir);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_checksum_update (checksum, (const guchar *) req->raw_query, strlen (req->raw_query));
+  g_checksum_update (checksum, (const guchar *) "\n", 1);
+  g_checksum_update (checksum, (const guchar *) stamp, strlen (stamp));
+  return g_strdup_printf ("\"%.32s\"", g_checksum_get_string (checksum));
+}
+
+/* If-None-Match: "*" or a list of entity tags, weak or strong. */
+static gboolean
+etag_matches (const char *if_none_match,
+              const char *etag)
+{
+  g_auto(GStrv) tags = NULL;
+
+  if (if_none_match == NULL)
+    return FALSE;
+  tags = g_strsplit (if_none_match, ",", -1);
+  for (guint i = 0; tags[i] != NULL; i++)
+    {
+      const char *tag = g_strstrip (tags[i]);
+
+      if (g_str_has_prefix (tag, "W/"))
+        tag += 2;
+      if (g_str_equal (tag, "*") || g_str_equal (tag, etag))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static Response *
+list_runs_work (RbServer     *self,
+                Request      *req,
+                GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *etag = NULL;
+  RbRunQuery query;
+  guint total_count = 0;
+  Response *response;
+
+  rb_run_query_init (&query);
+  if (!rb_run_query_parse (&query, req->query, &error))
+    {
+      rb_run_query_clear (&query);
+      return response_new_error (error);
+    }
+
+  etag = runs_etag (self, req);
+  if (etag_matches (req->if_none_match, etag))
+    {
+      rb_run_query_clear (&query);
+      response = g_new0 (Response, 1);
+      response->status = SOUP_STATUS_NOT_MODIFIED;
+      response->etag = g_steal_pointer (&etag);
+      return response;
+    }
+
+  runs = rb_run_store_list (self->store, &query, &total_count, cancellable, &error);
+  if (runs == NULL)
+    {
+      rb_run_query_clear (&query);
+      return response_new_error (error);
+    }
+  body = rb_run_page_to_json (runs, total_count, &query);
+  rb_run_query_clear (&query);
+
+  response = response_new_json (SOUP_STATUS_OK, body);
+  response->etag = g_steal_pointer (&etag);
+  return response;
+}
+
+static void
+handle_list_runs (RbServer *self,
+                  Request  *req)
+{
+  request_run_in_thread (req, list_runs_work);
+}
+
+static Response *
+get_run_work (RbServer     *self,
+              Request      *req,
+              GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RbRun) run = NULL;
+  g_autoptr(JsonNode) body = NULL;
+
+  run = rb_run_store_get (self->store, req->run_id, &error);
+  if (run == NULL)
+    return response_new_error (error);
+  body = rb_run_to_detail_json (run);
+  return response_new_json (SOUP_STATUS_OK, body);
+}
+
+/* Percent-decodes a path segment once, then validates it as @kind; nothing
+ * reaches the store unless it passed here (api.md "Identifiers"). */
+static char *
+decode_ident (const char   *segment,
+              RbIdentKind   kind,
+              const char   *field,
+              GError      **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  gsize len = 0;
+  const char *data;
+
+  bytes = g_uri_unescape_bytes (segment, -1, NULL, NULL);
+  if (bytes == NULL)
+    {
+      rb_set_error_field (error, RB_ERROR_INVALID_REQUEST, field,
+                          "The %s in the path is not valid percent-encoding.", field);
+      return NULL;
+    }
+  data = g_bytes_get_data (bytes, &len);
+  if (!rb_ident_validate (kind, data != NULL ? data : "", len, field, error))
+    return NULL;
+  return g_strndup (data, len);
+}
+
+static void
+handle_get_run (RbServer  *self,
+                Request   *req,
+                char     **args)
+{
+  g_autoptr(GError) error = NULL;
+
+  req->run_id = decode_ident (args[0], RB_IDENT_RUN_ID, "runId", &error);
+  if (req->run_id == NULL)
+    {
+      request_respond_error (req, error);
+      return;
+    }
+  request_run_in_thread (req, get_run_work);
+}
+
+/*
+ * Routing
+ */
+
+typedef void (*RbRouteFunc) (RbServer  *self,
+                             Request   *req,
+                             char     **args);
+
+/* A route: a path pattern of "/"-separated segments where "*" matches one
+ * segment (passed to the handler still percent-encoded), and a method. */
+typedef struct
+{
+  const char  *method;
+  const char  *pattern;
+  RbRouteFunc  func;
+} RbRoute;
+
+static void
+route_healthz (RbServer  *self,
+               Request   *req,
+               char     **args)
+{
+  handle_healthz (self, req);
+}
+
+static void
+route_list_runs (RbServer  *self,
+                 Request   *req,
+                 char     **args)
+{
+  handle_list_runs (self, req);
+}
+
+static const RbRoute routes[] = {
+  { "GET", "/v1/healthz",   route_healthz },
+  { "GET", "/v1/runs",      route_list_runs },
+  { "GET", "/v1/runs/*",    handle_get_run },
+};
+
+/* TRUE when @path matches @pattern; @args gets the "*" segments. */
+static gboolean
+route_match (const char  *pattern,
+             char       **path_parts,
+             GPtrArray   *args)
+{
+  g_auto(GStrv) pattern_parts = g_strsplit (pattern, "/", -1);
+  guint n = g_strv_length (pattern_parts);
+
+  if (n != g_strv_length (path_parts))
+    return FALSE;
+  g_ptr_array_set_size (args, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      if (g_str_equal (pattern_parts[i], "*"))
+        g_ptr_array_add (args, path_parts[i]);
+      else if (!g_str_equal (pattern_parts[i], path_parts[i]))
+        return FALSE;
+    }
+  g_ptr_array_add (args, NULL);
+  return TRUE;
+}
+
+static void
+dispatch (RbServer *self,
+          Request  *req)
+{
+  g_auto(GStrv) parts = g_strsplit (req->path, "/", -1);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GString) allow = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      if (!route_match (routes[i].pattern, parts, args))
+        continue;
+      if (g_str_equal (routes[i].method, req->method))
+        {
+          routes[i].func (self, req, (char **) args->pdata);
+          return;
+        }
+      if (strstr (allow->str, routes[i].method) == NULL)
+        g_string_append_printf (allow, "%s%s", allow->len > 0 ? ", " : "", routes[i].method);
+    }
+
+  if (allow->len > 0)
+    {
+      rb_set_error_field (&error, RB_ERROR_METHOD_NOT_ALLOWED, NULL,
+                          "The method %s is not allowed here; use %s.", req->method, allow->str);
+      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                    "Allow", allow->str);
+    }
+  else
+    {
+      rb_set_error_field (&error, RB_ERROR_NOT_FOUND, NULL,
+                          "There is no such resource in the Runboard API.");
+    }
+  request_respond_error (req, error);
+}
+
+static void
+server_callback (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  RbServer *self = user_data;
+  GUri *uri = soup_server_message_get_uri (msg);
+  Request *req;
+
+  req = g_rc_box_new0 (Request);
+  req->server = g_object_ref (self);
+  req->msg = g_object_ref (msg);
+  req->cancellable = g_cancellable_new ();
+  req->start_us = g_get_monotonic_time ();
+  req->method = g_strdup (soup_server_message_get_method (msg));
+  req->path = g_strdup (g_uri_get_path (uri));
+  req->raw_query = g_strdup (g_uri_get_query (uri) != NULL ? g_uri_get_query (uri) : "");
+  req->if_none_match = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                               "If-None-Match"));
+  req->query = query != NULL ? g_hash_table_ref (query)
+                             : g_hash_table_new (g_str_hash, g_str_equal);
+
+  /* The request holds one reference until "finished". */
+  self->n_pending++;
+  g_signal_connect (msg, "finished", G_CALLBACK (request_finished_cb), req);
+
+  dispatch (self, req);
+}
+
+/*
+ * GObject
+ */
+
+static void
+rb_server_constructed (GObject *object)
+{
+  RbServer *self = RB_SERVER (object);
+
+  G_OBJECT_CLASS (rb_server_parent_class)->constructed (object);
+
+  self->store = rb_run_store_new (self->data_dir);
+  /* raw-paths: we see the path as sent and percent-decode ids ourselves,
+   * once, so even "..%2F" gets a JSON error body from core. */
+  self->soup = g_object_new (SOUP_TYPE_SERVER,
+                             "server-header", "runboard-server/" PACKAGE_VERSION " ",
+                             "raw-paths", TRUE,
+                             NULL);
+  soup_server_add_handler (self->soup, NULL, server_callback, self, NULL);
+}
+
+static void
+rb_server_dispose (GObject *object)
+{
+  RbServer *self = RB_SERVER (object);
+
+  if (self->soup != NULL)
+    {
+      soup_server_remove_handler (self->soup, "/");
+      soup_server_disconnect (self->soup);
+    }
+  g_clear_object (&self->soup);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (rb_server_parent_class)->dispose (object);
+}
+
+static void
+rb_server_finalize (GObject *object)
+{
+  RbServer *self = RB_SERVER (object);
+
+  g_clear_pointer (&self->shutdown_tasks, g_ptr_array_unref);
+  g_clear_pointer (&self->data_dir, g_free);
+
+  G_OBJECT_CLASS (rb_server_parent_class)->finalize (object);
+}
+
+static void
+rb_server_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  RbServer *self = RB_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR:
+      g_value_set_string (value, self->data_dir);
+      break;
+    case PROP_TELEMETRY_GENERATION:
+      g_value_set_boolean (value, self->telemetry_generation);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rb_server_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  RbServer *self = RB_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR:
+      g_free (self->data_dir);
+      self->data_dir = g_value_dup_string (value);
+      break;
+    case PROP_TELEMETRY_GENERATION:
+      self->telemetry_generation = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rb_server_class_init (RbServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = rb_server_constructed;
+  object_class->dispose = rb_server_dispose;
+  object_class->finalize = rb_server_finalize;
+  object_class->get_property = rb_server_get_property;
+  object_class->set_property = rb_server_set_property;
+
+  properties[PROP_DATA_DIR] =
+    g_param_spec_string ("data-dir", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TELEMETRY_GENERATION] =
+    g_param_spec_boolean ("telemetry-generation", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+rb_server_init (RbServer *self)
+{
+  self->telemetry_generation = TRUE;
+  self->shutdown_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/*
+ * Public API
+ */
+
+RbServer *
+rb_server_new (const char *data_dir,
+               gboolean    telemetry_generation)
+{
+  g_return_val_if_fail (data_dir != NULL, NULL);
+
+  return g_object_new (RB_TYPE_SERVER,
+                       "data-dir", data_dir,
+                       "telemetry-generation", telemetry_generation,
+                       NULL);
+}
+
+const char *
+rb_server_get_data_dir (RbServer *self)
+{
+  g_return_val_if_fail (RB_IS_SERVER (self), NULL);
+  return self->data_dir;
+}
+
+gboolean
+rb_server_get_telemetry_generation (RbServer *self)
+{
+  g_return_val_if_fail (RB_IS_SERVER (self), FALSE);
+  return self->telemetry_generation;
+}
+
+gboolean
+rb_server_listen (RbServer        *self,
+                  GSocketAddress  *address,
+                  GError         **error)
+{
+  GSList *uris;
+
+  g_return_val_if_fail (RB_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (G_IS_SOCKET_ADDRESS (address), FALSE);
+
+  if (!soup_server_listen (self->soup, address, 0, error))
+    return FALSE;
+  uris = soup_server_get_uris (self->soup);
+  if (uris != NULL && self->port == 0)
+    self->port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+guint16
+rb_server_get_port (RbServer *self)
+{
+  g_return_val_if_fail (RB_IS_SERVER (self), 0);
+  return self->port;
+}
+
+guint
+rb_server_get_n_pending (RbServer *self)
+{
+  g_return_val_if_fail (RB_IS_SERVER (self), 0);
+  return self->n_pending;
+}
+
+void
+rb_server_shutdown_async (RbServer            *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GSList *listeners;
+
+  g_return_if_fail (RB_IS_SERVER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_server_shutdown_async);
+
+  /* Close only the listening sockets: soup_server_disconnect() would also
+   * drop the connections of requests still in flight. */
+  if (!self->shutting_down)
+    {
+      self->shutting_down = TRUE;
+      listeners = soup_server_get_listeners (self->soup);
+      for (GSList *l = listeners; l != NULL; l = l->next)
+        g_socket_close (l->data, NULL);
+      g_slist_free (listeners);
+    }
+
+  g_ptr_array_add (self->shutdown_tasks, g_steal_pointer (&task));
+  rb_server_check_drained (self);
+}
+
+gboolean
+rb_server_shutdown_finish (RbServer      *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+GSocketAddress *
+rb_server_parse_listen_address (const char  *value,
+                                GError     **error)
+{
+  g_autofree char *host = NULL;
+  const char *colon;
+  const char *port_text;
+  guint64 port = 0;
+  GSocketAddress *address;
+
+  colon = value != NULL ? strrchr (value, ':') : NULL;
+  if (colon == NULL || colon == value)
+    goto invalid;
+  port_text = colon + 1;
+  if (!g_ascii_string_to_unsigned (port_text, 10, 0, 65535, &port, NULL))
+    goto invalid;
+
+  host = g_strndup (value, colon - value);
+  if (host[0] == '[')
+    {
+      gsize len = strlen (host);
+
+      if (len < 3 || host[len - 1] != ']')
+        goto invalid;
+      host[len - 1] = '\0';
+      memmove (host, host + 1, len - 1);
+    }
+  else if (strchr (host, ':') != NULL)
+    goto invalid;
+  if (g_str_equal (host, "localhost"))
+    {
+      g_free (host);
+      host = g_strdup ("127.0.0.1");
+    }
+
+  address = g_inet_socket_address_new_from_string (host, (guint) port);
+  if (address != NULL)
+    return address;
+
+invalid:
+  rb_set_error_field (error, RB_ERROR_INVALID_REQUEST, "listen",
+                      "The listen address “%s” is not of the form ADDRESS:PORT "
+                      "(for example 127.0.0.1:8081).", value != NULL ? value : "");
+  return NULL;
+}
