@@ -1,1 +1,654 @@
-/* placeholder: being written */
+/* rb-run-store.c — the runs of one data folder: list, filter, sort, page, get
+ *
+ * Runs live in <data>/runs/<id>/; FlowTime's 2025-10 API kept them directly
+ * in the data folder (<data>/<id>/), so those are found too: a directory
+ * there counts as a run when it holds run.json or model/. A runs/ entry
+ * wins over a top-level one of the same id. Names that are not valid run
+ * ids (temp folders ".<name>.tmp-…", anything with odd characters) are
+ * never listed, and symlinks are skipped so nothing outside the data
+ * folder is ever read.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rb-run-store"
+
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
+
+#include "rb-error.h"
+#include "rb-ident.h"
+#include "rb-json.h"
+#include "rb-run-store.h"
+
+struct _RbRunStore
+{
+  GObject  parent_instance;
+
+  char    *data_dir;
+};
+
+G_DEFINE_FINAL_TYPE (RbRunStore, rb_run_store, G_TYPE_OBJECT)
+
+/* Query {{{ */
+
+void
+rb_run_query_init (RbRunQuery *query)
+{
+  g_return_if_fail (query != NULL);
+
+  memset (query, 0, sizeof *query);
+  query->has_warnings = RB_TRISTATE_ANY;
+  query->telemetry = RB_TRISTATE_ANY;
+  query->sort = RB_RUN_SORT_CREATED;
+  query->descending = TRUE;
+  query->page = 1;
+  query->page_size = RB_RUN_QUERY_DEFAULT_PAGE_SIZE;
+}
+
+void
+rb_run_query_clear (RbRunQuery *query)
+{
+  g_return_if_fail (query != NULL);
+
+  g_clear_pointer (&query->mode, g_free);
+  g_clear_pointer (&query->template_id, g_free);
+  g_clear_pointer (&query->search, g_free);
+}
+
+/* A positive decimal integer without sign, spaces or overflow. */
+static gboolean
+parse_count (const char *text,
+             guint64     max,
+             guint      *out)
+{
+  guint64 value = 0;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      value = value * 10 + (guint64) (*p - '0');
+      if (value > max)
+        return FALSE;
+    }
+  if (value < 1)
+    return FALSE;
+  *out = (guint) value;
+  return TRUE;
+}
+
+static const char *
+lookup_param (GHashTable *params,
+              const char *name)
+{
+  return params != NULL ? g_hash_table_lookup (params, name) : NULL;
+}
+
+/* Parameters given empty ("mode=") count as not given; unknown ones are
+ * ignored. With sort=template and no order the list is A→Z; created
+ * defaults to newest first. */
+gboolean
+rb_run_query_parse (RbRunQuery  *query,
+                    GHashTable  *params,
+                    GError     **error)
+{
+  const char *value;
+  gboolean order_given = FALSE;
+
+  g_return_val_if_fail (query != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  value = lookup_param (params, "mode");
+  if (value != NULL && *value != '\0')
+    {
+      if (g_ascii_strcasecmp (value, "simulation") != 0 &&
+          g_ascii_strcasecmp (value, "telemetry") != 0)
+        {
+          rb_set_error_field (error, RB_ERROR_INVALID_REQUEST, "mode",
+                              "mode must be \"simulation\" or \"telemetry\"");
+          return FALSE;
+        }
+      g_free (query->mode);
+      query->mode = g_ascii_strdown (value, -1);
+    }
+
+  value = lookup_param (params, "templateId");
+  if (value != NULL && *value != '\0')
+    {
+      if (!rb_ident_validate (RB_IDENT_TEMPLATE_ID, value, -1, "templateId", error))
+        return FALSE;
+      g_free (query->template_id);
+      query->template_id = g_strdup (value);
+    }
+
+  value = lookup_param (params, "hasWarnings");
+  if (value != NULL && *value != '\0')
+    {
+      if (g_ascii_strcasecmp (value, "true") == 0)
+        query->has_warnings = RB_TRISTATE_YES;
+      else if (g_ascii_strcasecmp (value, "false") == 0)
+        query->has_warnings = RB_TRISTATE_NO;
+      else
+        {
+          rb_set_error_field (error, RB_ERROR_INVALID_REQUEST, "hasWarnings",
+                              "hasWarnings must be \"true\" or \"false\"");
+          return FALSE;
+        }
+    }
+
+  value = lookup_param (params, "telemetry");
+  if (value != NULL && *value != '\0')
+    {
+      if (g_ascii_strcasecmp (value, "available") == 0)
+        query->telemetry = RB_TRISTATE_YES;
+      else if (g_ascii_strcasecmp (value, "missing") == 0)
+        query->telemetry = RB_TRISTATE_NO;
+      else
+        {
+          rb_set_error_field (error, RB_ERROR_INVALID_REQUEST, "telemetry",
+                              "telemetry must be \"available\" or \"missing\"");
+          return FALSE;
+        }
+    }
+
+  value = lookup_param (params, "search");
+  if (value != NULL && *value != '\0')
+    {
+      if (!g_utf8_validate (value, -1, NULL))
+        {
+          rb_set_error_field (error, RB_ERROR_INVALID_REQUEST, "search",
+                              "search must be UTF-8 text");
+          return FALSE;
+        }
+      g_free (query->search);
+      query->search = g_strdup (value);
+    }
+
+  value = lookup_param (params, "order");
+  if (value != NULL && *value != '\0')
+    {
+      if (g_ascii_strcasecmp (value, "desc") == 0)
+        query->descending = TRUE;
+      else if (g_ascii_strcasecmp (value, "asc") == 0)
+        query->descending = FALSE;
+      else
+        {
+          rb_set_error_field (error, RB_ERROR_INVALID_REQUEST, "order",
+                              "order must be \"desc\" or \"asc\"");
+          return FALSE;
+        }
+      order_given = TRUE;
+    }
+
+  value = lookup_param (params, "sort");
+  if (value != NULL && *value != '\0')
+    {
+      if (g_ascii_strcasecmp (value, "created") == 0)
+        query->sort = RB_RUN_SORT_CREATED;
+      else if (g_ascii_strcasecmp (value, "template") == 0)
+        {
+          query->sort = RB_RUN_SORT_TEMPLATE;
+          if (!order_given)
+            query->descending = FALSE;
+        }
+      else
+        {
+          rb_set_error_field (error, RB_ERROR_INVALID_REQUEST, "sort",
+                              "sort must be \"created\" or \"template\"");
+          return FALSE;
+        }
+    }
+
+  value = lookup_param (params, "page");
+  if (value != NULL && !parse_count (value, G_MAXUINT, &query->page))
+    {
+      rb_set_error_field (error, RB_ERROR_INVALID_REQUEST, "page",
+                          "page must be an integer of at least 1");
+      return FALSE;
+    }
+
+  value = lookup_param (params, "pageSize");
+  if (value != NULL && !parse_count (value, RB_RUN_QUERY_MAX_PAGE_SIZE, &query->page_size))
+    {
+      rb_set_error_field (error, RB_ERROR_INVALID_REQUEST, "pageSize",
+                          "pageSize must be an integer from 1 to %d",
+                          RB_RUN_QUERY_MAX_PAGE_SIZE);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+contains_casefolded (const char *haystack,
+                     const char *needle_folded)
+{
+  g_autofree char *folded = NULL;
+
+  if (haystack == NULL)
+    return FALSE;
+  folded = g_utf8_casefold (haystack, -1);
+  return strstr (folded, needle_folded) != NULL;
+}
+
+gboolean
+rb_run_query_matches (const RbRunQuery *query,
+                      RbRun            *run)
+{
+  g_return_val_if_fail (query != NULL, FALSE);
+  g_return_val_if_fail (RB_IS_RUN (run), FALSE);
+
+  if (query->mode != NULL &&
+      (rb_run_get_mode (run) == NULL ||
+       g_ascii_strcasecmp (query->mode, rb_run_get_mode (run)) != 0))
+    return FALSE;
+  if (query->template_id != NULL &&
+      (rb_run_get_template_id (run) == NULL ||
+       g_ascii_strcasecmp (query->template_id, rb_run_get_template_id (run)) != 0))
+    return FALSE;
+  if (query->has_warnings != RB_TRISTATE_ANY &&
+      (rb_run_get_warning_count (run) > 0) != (query->has_warnings == RB_TRISTATE_YES))
+    return FALSE;
+  if (query->telemetry != RB_TRISTATE_ANY &&
+      (rb_run_get_telemetry (run)->available != FALSE) != (query->telemetry == RB_TRISTATE_YES))
+    return FALSE;
+  if (query->search != NULL)
+    {
+      g_autofree char *needle = g_utf8_casefold (query->search, -1);
+
+      if (!contains_casefolded (rb_run_get_template_title (run), needle) &&
+          !contains_casefolded (rb_run_get_template_id (run), needle) &&
+          !contains_casefolded (rb_run_get_run_id (run), needle))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* }}} */
+
+/* Order {{{ */
+
+static int
+compare_created (RbRun *a,
+                 RbRun *b)
+{
+  gint64 ua = rb_run_get_created_usec (a);
+  gint64 ub = rb_run_get_created_usec (b);
+
+  return ua < ub ? -1 : (ua > ub ? 1 : 0);
+}
+
+static int
+compare_titles (RbRun *a,
+                RbRun *b)
+{
+  g_autofree char *ta = g_utf8_casefold (rb_run_get_template_title (a) != NULL
+                                         ? rb_run_get_template_title (a) : "", -1);
+  g_autofree char *tb = g_utf8_casefold (rb_run_get_template_title (b) != NULL
+                                         ? rb_run_get_template_title (b) : "", -1);
+  int cmp = g_utf8_collate (ta, tb);
+
+  if (cmp == 0)
+    cmp = strcmp (ta, tb);
+  return cmp;
+}
+
+/* Broken runs last, whatever the order; then runs without a creation time
+ * last; then @sort in @descending order. Within one template the newest
+ * run comes first. Ties by run id, ascending, so the order is total. */
+int
+rb_run_compare (RbRun     *a,
+                RbRun     *b,
+                RbRunSort  sort,
+                gboolean   descending)
+{
+  gboolean broken_a, broken_b;
+  gboolean known_a, known_b;
+  int cmp = 0;
+
+  g_return_val_if_fail (RB_IS_RUN (a), 0);
+  g_return_val_if_fail (RB_IS_RUN (b), 0);
+
+  broken_a = rb_run_get_load_error (a) != NULL;
+  broken_b = rb_run_get_load_error (b) != NULL;
+  if (broken_a != broken_b)
+    return broken_a ? 1 : -1;
+
+  if (sort == RB_RUN_SORT_TEMPLATE)
+    {
+      cmp = compare_titles (a, b);
+      if (descending)
+        cmp = -cmp;
+    }
+
+  if (cmp == 0)
+    {
+      known_a = rb_run_get_created_utc (a) != NULL;
+      known_b = rb_run_get_created_utc (b) != NULL;
+      if (known_a != known_b)
+        return known_a ? -1 : 1;
+      cmp = compare_created (a, b);
+      if (sort == RB_RUN_SORT_TEMPLATE || descending)
+        cmp = -cmp;
+    }
+
+  if (cmp == 0)
+    cmp = g_strcmp0 (rb_run_get_run_id (a), rb_run_get_run_id (b));
+  return cmp;
+}
+
+typedef struct
+{
+  RbRunSort sort;
+  gboolean  descending;
+} SortData;
+
+static int
+compare_ptrs (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  const SortData *data = user_data;
+
+  return rb_run_compare (*(RbRun **) a, *(RbRun **) b, data->sort, data->descending);
+}
+
+static void
+sort_runs (GPtrArray *runs,
+           RbRunSort  sort,
+           gboolean   descending)
+{
+  SortData data = { sort, descending };
+
+  g_ptr_array_sort_with_data (runs, compare_ptrs, &data);
+}
+
+/* }}} */
+
+/* Store {{{ */
+
+static void
+rb_run_store_finalize (GObject *object)
+{
+  RbRunStore *self = (RbRunStore *)object;
+
+  g_free (self->data_dir);
+
+  G_OBJECT_CLASS (rb_run_store_parent_class)->finalize (object);
+}
+
+static void
+rb_run_store_class_init (RbRunStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = rb_run_store_finalize;
+}
+
+static void
+rb_run_store_init (RbRunStore *self)
+{
+}
+
+RbRunStore *
+rb_run_store_new (const char *data_dir)
+{
+  RbRunStore *self;
+
+  g_return_val_if_fail (data_dir != NULL, NULL);
+
+  self = g_object_new (RB_TYPE_RUN_STORE, NULL);
+  self->data_dir = g_strdup (data_dir);
+  return self;
+}
+
+const char *
+rb_run_store_get_data_dir (RbRunStore *self)
+{
+  g_return_val_if_fail (RB_IS_RUN_STORE (self), NULL);
+  return self->data_dir;
+}
+
+/* A real directory (not a symlink). */
+static gboolean
+is_plain_dir (const char *path)
+{
+  GStatBuf st;
+
+  return g_lstat (path, &st) == 0 && S_ISDIR (st.st_mode);
+}
+
+static gboolean
+is_reserved_name (const char *name)
+{
+  return strcmp (name, "runs") == 0 ||
+         strcmp (name, "telemetry") == 0 ||
+         strcmp (name, "templates") == 0;
+}
+
+/* <data>/<id>/ is a FlowTime 2025-10 run when it holds run.json or model/. */
+static gboolean
+is_top_level_run (const char *dir)
+{
+  g_autofree char *run_json = g_build_filename (dir, "run.json", NULL);
+  g_autofree char *model = g_build_filename (dir, "model", NULL);
+
+  return g_file_test (run_json, G_FILE_TEST_EXISTS) || is_plain_dir (model);
+}
+
+typedef gboolean (*ScanFunc) (const char *dir,
+                              const char *name,
+                              gpointer    user_data);
+
+static gboolean
+scan_dir (const char    *dir,
+          ScanFunc       func,
+          gpointer       user_data,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  g_autoptr(GDir) gdir = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *name;
+
+  gdir = g_dir_open (dir, 0, &local_error);
+  if (gdir == NULL)
+    {
+      /* A data folder without runs/ (or not created yet) has no runs. */
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ||
+          g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR))
+        return TRUE;
+      g_set_error_literal (error, RB_ERROR, RB_ERROR_INTERNAL,
+                           "The data folder could not be read.");
+      return FALSE;
+    }
+  while ((name = g_dir_read_name (gdir)) != NULL)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (name[0] == '.' || !rb_ident_is_valid (RB_IDENT_RUN_ID, name))
+        continue;
+      func (dir, name, user_data);
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  RbRunStore *self;
+  GPtrArray  *runs;
+  GHashTable *seen;
+} ListData;
+
+static gboolean
+add_canonical_run (const char *dir,
+                   const char *name,
+                   gpointer    user_data)
+{
+  ListData *data = user_data;
+  g_autofree char *run_dir = g_build_filename (dir, name, NULL);
+
+  if (!is_plain_dir (run_dir))
+    return FALSE;
+  g_ptr_array_add (data->runs, rb_run_load_in (data->self->data_dir, run_dir, name));
+  g_hash_table_add (data->seen, g_strdup (name));
+  return TRUE;
+}
+
+static gboolean
+add_top_level_run (const char *dir,
+                   const char *name,
+                   gpointer    user_data)
+{
+  ListData *data = user_data;
+  g_autofree char *run_dir = NULL;
+
+  if (is_reserved_name (name) || g_hash_table_contains (data->seen, name))
+    return FALSE;
+  run_dir = g_build_filename (dir, name, NULL);
+  if (!is_plain_dir (run_dir) || !is_top_level_run (run_dir))
+    return FALSE;
+  g_ptr_array_add (data->runs, rb_run_load_in (data->self->data_dir, run_dir, name));
+  return TRUE;
+}
+
+GPtrArray *
+rb_run_store_list_all (RbRunStore    *self,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autofree char *runs_dir = NULL;
+  ListData data;
+
+  g_return_val_if_fail (RB_IS_RUN_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  runs = g_ptr_array_new_with_free_func (g_object_unref);
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  runs_dir = g_build_filename (self->data_dir, "runs", NULL);
+  data.self = self;
+  data.runs = runs;
+  data.seen = seen;
+
+  if (!scan_dir (runs_dir, add_canonical_run, &data, cancellable, error) ||
+      !scan_dir (self->data_dir, add_top_level_run, &data, cancellable, error))
+    return NULL;
+
+  sort_runs (runs, RB_RUN_SORT_CREATED, TRUE);
+  return g_steal_pointer (&runs);
+}
+
+GPtrArray *
+rb_run_store_list (RbRunStore        *self,
+                   const RbRunQuery  *query,
+                   guint             *total_count,
+                   GCancellable      *cancellable,
+                   GError           **error)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) matching = NULL;
+  GPtrArray *page;
+  guint64 start;
+
+  g_return_val_if_fail (RB_IS_RUN_STORE (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  all = rb_run_store_list_all (self, cancellable, error);
+  if (all == NULL)
+    return NULL;
+
+  matching = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < all->len; i++)
+    {
+      RbRun *run = g_ptr_array_index (all, i);
+
+      if (rb_run_query_matches (query, run))
+        g_ptr_array_add (matching, g_object_ref (run));
+    }
+  sort_runs (matching, query->sort, query->descending);
+
+  if (total_count != NULL)
+    *total_count = matching->len;
+
+  page = g_ptr_array_new_with_free_func (g_object_unref);
+  start = (guint64) (MAX (query->page, 1) - 1) * MAX (query->page_size, 1);
+  for (guint64 i = start; i < matching->len && i < start + MAX (query->page_size, 1); i++)
+    g_ptr_array_add (page, g_object_ref (g_ptr_array_index (matching, i)));
+  return page;
+}
+
+RbRun *
+rb_run_store_get (RbRunStore  *self,
+                  const char  *run_id,
+                  GError     **error)
+{
+  g_autofree char *run_dir = NULL;
+  g_autoptr(RbRun) run = NULL;
+  const GError *load_error;
+
+  g_return_val_if_fail (RB_IS_RUN_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* Validated before any path is built. */
+  if (!rb_ident_validate (RB_IDENT_RUN_ID, run_id, -1, "runId", error))
+    return NULL;
+
+  run_dir = g_build_filename (self->data_dir, "runs", run_id, NULL);
+  if (!is_plain_dir (run_dir))
+    {
+      g_clear_pointer (&run_dir, g_free);
+      if (!is_reserved_name (run_id))
+        {
+          run_dir = g_build_filename (self->data_dir, run_id, NULL);
+          if (!is_plain_dir (run_dir) || !is_top_level_run (run_dir))
+            g_clear_pointer (&run_dir, g_free);
+        }
+    }
+  if (run_dir == NULL)
+    {
+      g_set_error (error, RB_ERROR, RB_ERROR_NOT_FOUND,
+                   "Run %s was not found.", run_id);
+      return NULL;
+    }
+
+  run = rb_run_load_detail (self->data_dir, run_dir, run_id);
+  load_error = rb_run_get_load_error (run);
+  if (load_error != NULL)
+    {
+      g_set_error_literal (error, RB_ERROR, RB_ERROR_RUN_UNREADABLE, load_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&run);
+}
+
+JsonNode *
+rb_run_page_to_json (GPtrArray        *items,
+                     guint             total_count,
+                     const RbRunQuery *query)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (items != NULL, NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < items->len; i++)
+    json_builder_add_value (builder, rb_run_to_summary_json (g_ptr_array_index (items, i)));
+  json_builder_end_array (builder);
+  rb_json_add_int (builder, "totalCount", total_count);
+  rb_json_add_int (builder, "page", query->page);
+  rb_json_add_int (builder, "pageSize", query->page_size);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* }}} */

@@ -24,6 +24,9 @@ typedef enum
 const char *rb_metric_to_key    (RbMetric metric);
 /* "Arrivals", "Served", …, "ExternalDemand", "QueueDepth" (bundle manifests) */
 const char *rb_metric_to_name   (RbMetric metric);
+/* The api.md key ("queueDepth"; also FlowTime's "queue") to a metric. */
+gboolean    rb_metric_from_key  (const char *key,
+                                 RbMetric   *metric);
 
 typedef struct
 {
@@ -75,6 +78,21 @@ G_DECLARE_FINAL_TYPE (RbRun, rb_run, RB, RUN, GObject)
  * unknown; rb_run_get_load_error() then says which file and why. */
 RbRun       *rb_run_load               (const char   *run_dir,
                                         const char   *run_id);
+/* Like rb_run_load, with the data folder given (it holds shared-key
+ * telemetry bundles); rb_run_load derives it from @run_dir (the parent of
+ * runs/, or the parent for a run kept directly in the data folder). */
+RbRun       *rb_run_load_in            (const char   *data_dir,
+                                        const char   *run_dir,
+                                        const char   *run_id);
+/* rb_run_load_in followed by rb_run_ensure_detail. */
+RbRun       *rb_run_load_detail        (const char   *data_dir,
+                                        const char   *run_dir,
+                                        const char   *run_id);
+/* Listing reads only the small summary files (run.json, manifest.json,
+ * model/metadata.json, model/provenance.json, telemetry state). This reads
+ * the rest (series/index.json, model/model.yaml) once; returns
+ * rb_run_has_detail(). Runs from JSON are left as they are. */
+gboolean     rb_run_ensure_detail      (RbRun        *self);
 /* From a RunSummary or RunDetail JSON object (remote backend). */
 RbRun       *rb_run_new_from_json      (JsonObject   *object,
                                         GError      **error);
@@ -86,6 +104,7 @@ const char  *rb_run_get_template_version (RbRun *self);
 const char  *rb_run_get_mode             (RbRun *self);
 const char  *rb_run_get_created_utc      (RbRun *self);
 gint64       rb_run_get_created_unix     (RbRun *self);   /* 0 when unknown */
+gint64       rb_run_get_created_usec     (RbRun *self);   /* µs since 1970; 0 when unknown */
 guint        rb_run_get_warning_count    (RbRun *self);
 const char  *rb_run_get_diagnostic       (RbRun *self);
 const GError*rb_run_get_load_error       (RbRun *self);
@@ -106,6 +125,12 @@ GPtrArray   *rb_run_get_topology         (RbRun *self);   /* of RbTopologyNode *
 GPtrArray   *rb_run_get_series           (RbRun *self);   /* of RbSeriesInfo */
 gboolean     rb_run_get_can_replay       (RbRun *self);
 gboolean     rb_run_has_detail           (RbRun *self);
+/* The run directory, NULL for runs from JSON. */
+const char  *rb_run_get_directory        (RbRun *self);
+/* The index entry of @series_id, NULL when the index does not list it
+ * (needs the detail). */
+const RbSeriesInfo *rb_run_find_series   (RbRun      *self,
+                                          const char *series_id);
 
 /* api.md shapes, members in the documented order. */
 JsonNode    *rb_run_to_summary_json      (RbRun *self);
