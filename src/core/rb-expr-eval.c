@@ -304,15 +304,35 @@ eval_vec (VecContext        *ctx,
       break;
 
     case RB_EXPR_CONV:
-      /* Backwards: y[t] reads x[t−j], j ≥ 0 only. */
-      for (guint t = n; t-- > 0;)
+      /* Backwards: y[t] reads x[t−j], j ≥ 0 only, so x may be dst. */
+      if (a[0].is_const)
         {
-          guint terms = conv_terms (t, node->kernel_len);
-          double sum = 0.0;
+          for (guint t = n; t-- > 0;)
+            {
+              guint terms = conv_terms (t, node->kernel_len);
+              double sum = 0.0;
 
-          for (guint j = 0; j < terms; j++)
-            sum = rule_conv_term (sum, node->kernel[j], VAL_AT (a[0], t - j));
-          dst[t] = sum;
+              for (guint j = 0; j < terms; j++)
+                sum = rule_conv_term (sum, node->kernel[j], a[0].c);
+              dst[t] = sum;
+            }
+        }
+      else
+        {
+          const double *x = a[0].p;
+          const double *kernel = node->kernel;
+          const guint len = node->kernel_len;
+
+          for (guint t = n; t-- > 0;)
+            {
+              const guint terms = t >= len ? len : t + 1;
+              const double *xt = x + t;
+              double sum = 0.0;
+
+              for (guint j = 0; j < terms; j++)
+                sum = rule_conv_term (sum, kernel[j], xt[-(gssize) j]);
+              dst[t] = sum;
+            }
         }
       break;
 
