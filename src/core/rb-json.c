@@ -290,17 +290,25 @@ is_blank (const char *data,
   return TRUE;
 }
 
-/* When the text stops inside a string or an open [ or {, returns the line
- * of its last non-blank character; else 0. json-glib reports such a file
- * with whatever token it read last, which does not tell the reader that
- * the file was cut short. */
-static guint
-truncated_at_line (const char *data,
-                   gsize       len)
+/* One pass over the text outside strings. json-glib's parser recurses
+ * per level (a file of 100000 "[" overflows the stack), so depth is
+ * checked before it runs. @truncated_line is set when the text stops
+ * inside a string or an open [ or {: json-glib reports that with whatever
+ * token it read last, which does not tell the reader the file was cut. */
+#define RB_JSON_MAX_DEPTH 512
+
+static void
+scan_structure (const char *data,
+                gsize       len,
+                guint      *too_deep_line,
+                guint      *truncated_line)
 {
   gboolean in_string = FALSE;
   gsize depth = 0;
   gsize last = 0;
+
+  *too_deep_line = 0;
+  *truncated_line = 0;
 
   for (gsize i = 0; i < len; i++)
     {
@@ -318,13 +326,18 @@ truncated_at_line (const char *data,
       else if (c == '"')
         in_string = TRUE;
       else if (c == '{' || c == '[')
-        depth++;
+        {
+          if (++depth > RB_JSON_MAX_DEPTH)
+            {
+              *too_deep_line = line_of_offset (data, i);
+              return;
+            }
+        }
       else if ((c == '}' || c == ']') && depth > 0)
         depth--;
     }
-  if (!in_string && depth == 0)
-    return 0;
-  return line_of_offset (data, last);
+  if (in_string || depth > 0)
+    *truncated_line = line_of_offset (data, last);
 }
 
 /* json-glib reports "<data>:LINE:COL: Parse error: REASON"; turn it into
@@ -332,11 +345,9 @@ truncated_at_line (const char *data,
 static void
 set_parse_error (GError       **error,
                  const GError  *json_error,
-                 const char    *data,
-                 gsize          len,
+                 guint          truncated_line,
                  const char    *display_name)
 {
-  guint truncated_line;
   const char *msg = json_error->message;
   const char *p = msg;
   guint64 line = 0;
@@ -353,7 +364,6 @@ set_parse_error (GError       **error,
       p = after;
     }
 
-  truncated_line = truncated_at_line (data, len);
   if (truncated_line > 0 && (line == 0 || line >= truncated_line))
     {
       g_set_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST,
@@ -386,6 +396,8 @@ rb_json_parse (const char  *data,
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *invalid = NULL;
+  guint too_deep_line = 0;
+  guint truncated_line = 0;
   JsonNode *root;
   gsize len;
 
@@ -419,10 +431,19 @@ rb_json_parse (const char  *data,
       return NULL;
     }
 
+  scan_structure (data, len, &too_deep_line, &truncated_line);
+  if (too_deep_line > 0)
+    {
+      g_set_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST,
+                   "%s is not valid JSON at line %u: nesting is deeper than %d levels",
+                   display_name, too_deep_line, RB_JSON_MAX_DEPTH);
+      return NULL;
+    }
+
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data, len, &local_error))
     {
-      set_parse_error (error, local_error, data, len, display_name);
+      set_parse_error (error, local_error, truncated_line, display_name);
       return NULL;
     }
 

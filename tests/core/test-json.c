@@ -242,6 +242,26 @@ test_parse_errors (void)
                       "run.json is not valid JSON at line 1: "
                       "unexpected character `,', expected character `]'");
   assert_parse_error ("", 0, "run.json is empty");
+  {
+    g_autofree char *deep = g_strnfill (200000, '[');
+    g_autofree char *ok_depth = NULL;
+    g_autofree char *close = g_strnfill (512, ']');
+    g_autoptr(JsonNode) node = NULL;
+
+    assert_parse_error (deep, -1,
+                        "run.json is not valid JSON at line 1: nesting is deeper than 512 levels");
+    deep[512] = '\0';
+    ok_depth = g_strconcat ("\n", deep, close, NULL);
+    node = rb_json_parse (ok_depth, -1, "run.json", NULL);
+    g_assert_nonnull (node);
+    /* Brackets inside strings do not count. */
+    g_clear_pointer (&node, json_node_unref);
+    g_clear_pointer (&ok_depth, g_free);
+    memset (deep, '[', 512);
+    ok_depth = g_strconcat ("[\"", deep, deep, "\"]", NULL);
+    node = rb_json_parse (ok_depth, -1, "run.json", NULL);
+    g_assert_nonnull (node);
+  }
   assert_parse_error (" \r\n\t\n", -1, "run.json is empty");
   assert_parse_error ("\xef\xbb\xbf", -1, "run.json is empty");
   assert_parse_error ("{\n\"a\": \"caf\xe9\"}", -1,
