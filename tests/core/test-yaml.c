@@ -188,10 +188,8 @@ test_limits (void)
   GString *deep = g_string_new (NULL);
   GString *laughs = g_string_new ("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
 
-  for (guint i = 0; i < 300; i++)
+  for (guint i = 0; i < 1000000; i++)
     g_string_append_c (deep, '[');
-  for (guint i = 0; i < 300; i++)
-    g_string_append_c (deep, ']');
   assert_yaml_error (deep->str, -1,
                      "model.yaml is not valid YAML at line 1: nesting is deeper than 256 levels");
   g_string_free (deep, TRUE);
