@@ -1,9 +1,572 @@
-/* placeholder: being written */
-#include <glib.h>
+/* test-run-store.c — listing, filtering, sorting, paging and getting runs of
+ * a data folder, with broken runs and FlowTime's 2025-10 layout beside ours
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "rb-error.h"
+#include "rb-json.h"
+#include "rb-run-store.h"
+#include "rb-test-util.h"
+
+typedef struct
+{
+  char       *tmp;
+  char       *data_dir;
+  RbRunStore *store;
+} Fixture;
+
+static void
+put (const char *dir,
+     const char *rel,
+     const char *contents)
+{
+  g_autofree char *path = g_build_filename (dir, rel, NULL);
+
+  rb_test_write_file (path, contents, -1);
+}
+
+/* A small valid run at <data>/<where>/<id>/. */
+static void
+make_run (Fixture    *f,
+          const char *where,
+          const char *run_id,
+          const char *template_id,
+          const char *title,
+          const char *mode,
+          const char *created,
+          guint       n_warnings,
+          gboolean    telemetry)
+{
+  g_autofree char *dir = where != NULL
+                         ? g_build_filename (f->data_dir, where, run_id, NULL)
+                         : g_build_filename (f->data_dir, run_id, NULL);
+  GString *run = g_string_new (NULL);
+  g_autofree char *metadata = NULL;
+
+  g_string_append_printf (run, "{\"schemaVersion\": 1, \"runId\": \"%s\",\n"
+                               " \"grid\": {\"bins\": 24, \"binSize\": 1, \"binUnit\": \"hours\"},\n",
+                          run_id);
+  if (created != NULL)
+    g_string_append_printf (run, " \"createdUtc\": \"%s\",\n", created);
+  g_string_append (run, " \"warnings\": [");
+  for (guint i = 0; i < n_warnings; i++)
+    g_string_append_printf (run, "%s{\"code\": \"w%u\", \"message\": \"Warning %u\"}", i ? ", " : "", i, i);
+  g_string_append (run, "]}\n");
+  put (dir, "run.json", run->str);
+  g_string_free (run, TRUE);
+
+  metadata = g_strdup_printf ("{\"templateId\": \"%s\", \"templateTitle\": \"%s\",\n"
+                              " \"templateVersion\": \"1.0.0\", \"mode\": \"%s\", \"parameters\": {}}\n",
+                              template_id, title, mode);
+  put (dir, "model/metadata.json", metadata);
+  put (dir, "model/model.yaml",
+       "topology:\n  nodes:\n    - id: Queue\n      kind: queue\n      semantics:\n        arrivals: arrivals\n");
+  put (dir, "series/index.json",
+       "{\"series\": [{\"id\": \"arrivals@ARRIVALS@DEFAULT\", \"path\": \"series/arrivals@ARRIVALS@DEFAULT.csv\"}]}\n");
+  put (dir, "series/arrivals@ARRIVALS@DEFAULT.csv", "bin_index,value\n0,1\n");
+  if (telemetry)
+    put (dir, "model/telemetry/telemetry-manifest.json", "{\"files\": [{\"nodeId\": \"Queue\"}], \"warnings\": []}\n");
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->tmp = rb_test_make_temp_dir ();
+  f->data_dir = g_build_filename (f->tmp, "data", NULL);
+
+  make_run (f, "runs", "run-1", "alpha", "Alpha Flow", "simulation", "2026-01-01T00:00:01Z", 0, TRUE);
+  make_run (f, "runs", "run-2", "beta", "beta queue", "telemetry", "2026-01-03T00:00:00Z", 2, FALSE);
+  make_run (f, "runs", "run-3", "alpha", "Alpha Flow", "simulation", "2026-01-02T00:00:00.5Z", 1, FALSE);
+  /* Same second as run-1, earlier fraction. */
+  make_run (f, "runs", "run-4", "gamma", "Gamma Lines", "simulation", "2026-01-01T00:00:01.000000Z", 0, FALSE);
+  /* FlowTime 2025-10: directly in the data folder. */
+  make_run (f, NULL, "run_20251022T125205Z_0a1b2c3d", "sim-order", "Simulation Order Template",
+            "simulation", NULL, 0, FALSE);
+  /* Same id at the top level and in runs/: runs/ wins. */
+  make_run (f, NULL, "run-1", "shadow", "Shadow", "telemetry", "2030-01-01T00:00:00Z", 0, FALSE);
+
+  /* Never listed. */
+  make_run (f, "runs", ".run-9.tmp-Ab12Cd", "tmp", "Temp", "simulation", "2030-01-01T00:00:00Z", 0, FALSE);
+  make_run (f, NULL, ".hidden", "hidden", "Hidden", "simulation", "2030-01-01T00:00:00Z", 0, FALSE);
+  make_run (f, NULL, "bad name", "bad", "Bad", "simulation", "2030-01-01T00:00:00Z", 0, FALSE);
+  make_run (f, "telemetry", "looks-like-a-run", "t", "T", "simulation", "2030-01-01T00:00:00Z", 0, FALSE);
+  put (f->data_dir, "templates/x.yaml", "metadata: {id: x}\n");
+  put (f->data_dir, "other/readme.txt", "not a run\n");
+  put (f->data_dir, "registry-index.json", "{}\n");
+  put (f->data_dir, ".runboard/stamp", "1\n");
+  put (f->data_dir, "runs/stray-file.json", "{}\n");
+
+  f->store = rb_run_store_new (f->data_dir);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_assert_finalize_object (f->store);
+  rb_test_remove_tree (f->tmp);
+  g_free (f->data_dir);
+  g_free (f->tmp);
+}
+
+/* "id,id,id" of @runs. */
+static char *
+ids_of (GPtrArray *runs)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < runs->len; i++)
+    g_string_append_printf (out, "%s%s", i ? "," : "", rb_run_get_run_id (g_ptr_array_index (runs, i)));
+  return g_string_free (out, FALSE);
+}
+
+static char *
+list_ids (Fixture  *f,
+          guint    *total,
+          ...)
+{
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  RbRunQuery query;
+  const char *key;
+  va_list args;
+
+  va_start (args, total);
+  while ((key = va_arg (args, const char *)) != NULL)
+    g_hash_table_insert (params, (gpointer) key, va_arg (args, char *));
+  va_end (args);
+
+  rb_run_query_init (&query);
+  g_assert_true (rb_run_query_parse (&query, params, &error));
+  g_assert_no_error (error);
+  runs = rb_run_store_list (f->store, &query, total, NULL, &error);
+  g_assert_no_error (error);
+  rb_run_query_clear (&query);
+  return ids_of (runs);
+}
+
+static void
+test_list_all (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ids = NULL;
+  RbRun *run1;
+
+  g_assert_cmpstr (rb_run_store_get_data_dir (f->store), ==, f->data_dir);
+  runs = rb_run_store_list_all (f->store, NULL, &error);
+  g_assert_no_error (error);
+  ids = ids_of (runs);
+  /* Newest first; run-1 and run-4 share a second; the 2025-10 run's time
+   * comes from its id. */
+  g_assert_cmpstr (ids, ==, "run-2,run-3,run-1,run-4,run_20251022T125205Z_0a1b2c3d");
+
+  run1 = g_ptr_array_index (runs, 2);
+  g_assert_cmpstr (rb_run_get_template_id (run1), ==, "alpha");
+  g_assert_false (rb_run_has_detail (run1));
+  g_assert_cmpstr (rb_run_get_created_utc (g_ptr_array_index (runs, 4)), ==, "2025-10-22T12:52:05.000000Z");
+}
+
+static void
+test_missing_data_dir (void)
+{
+  g_autofree char *tmp = rb_test_make_temp_dir ();
+  g_autofree char *missing = g_build_filename (tmp, "nothing-here", NULL);
+  g_autoptr(RbRunStore) store = rb_run_store_new (missing);
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  runs = rb_run_store_list_all (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 0);
+  rb_test_remove_tree (tmp);
+}
+
+static void
+test_cancelled (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_cancellable_cancel (cancellable);
+  runs = rb_run_store_list_all (f->store, cancellable, &error);
+  g_assert_null (runs);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
+test_filter (Fixture       *f,
+             gconstpointer  data)
+{
+  guint total = 0;
+  char *ids;
+
+#define CHECK(expected, expected_total, ...) \
+  G_STMT_START { \
+    ids = list_ids (f, &total, __VA_ARGS__, NULL); \
+    g_assert_cmpstr (ids, ==, expected); \
+    g_assert_cmpuint (total, ==, expected_total); \
+    g_free (ids); \
+  } G_STMT_END
+
+  CHECK ("run-2,run-3,run-1,run-4,run_20251022T125205Z_0a1b2c3d", 5, "unknownParam", "whatever");
+  CHECK ("run-2", 1, "mode", "Telemetry");
+  CHECK ("run-3,run-1", 2, "templateId", "ALPHA");
+  CHECK ("run-2,run-3", 2, "hasWarnings", "true");
+  CHECK ("run-1,run-4,run_20251022T125205Z_0a1b2c3d", 3, "hasWarnings", "false");
+  CHECK ("run-1", 1, "telemetry", "available");
+  CHECK ("run-2,run-3,run-4,run_20251022T125205Z_0a1b2c3d", 4, "telemetry", "missing");
+  /* Search: title, template id or run id, case-insensitively. */
+  CHECK ("run-2", 1, "search", "QUEUE");
+  CHECK ("run_20251022T125205Z_0a1b2c3d", 1, "search", "sim-ORD");
+  CHECK ("run-3", 1, "search", "N-3");
+  CHECK ("", 0, "search", "no such thing");
+  CHECK ("run-3,run-1", 2, "search", "flow", "mode", "simulation");
+  /* Empty values count as not given. */
+  CHECK ("run-2,run-3,run-1,run-4,run_20251022T125205Z_0a1b2c3d", 5, "mode", "", "search", "");
+
+  /* Sort. */
+  CHECK ("run_20251022T125205Z_0a1b2c3d,run-1,run-4,run-3,run-2", 5, "order", "asc");   /* ties by id, ascending */
+  /* Template: by title A→Z by default, newest first within one title. */
+  CHECK ("run-3,run-1,run-2,run-4,run_20251022T125205Z_0a1b2c3d", 5, "sort", "template");
+  CHECK ("run_20251022T125205Z_0a1b2c3d,run-4,run-2,run-3,run-1", 5, "sort", "template", "order", "desc");
+
+  /* Pages. */
+  CHECK ("run-2,run-3", 5, "pageSize", "2");
+  CHECK ("run-1,run-4", 5, "pageSize", "2", "page", "2");
+  CHECK ("run_20251022T125205Z_0a1b2c3d", 5, "pageSize", "2", "page", "3");
+  CHECK ("", 5, "pageSize", "2", "page", "4");
+  CHECK ("", 5, "pageSize", "500", "page", "4294967295");
+  CHECK ("run-3", 2, "templateId", "alpha", "pageSize", "1");
+
+#undef CHECK
+}
+
+static void
+test_query_parse_errors (void)
+{
+  static const struct {
+    const char *name;
+    const char *value;
+  } cases[] = {
+    { "mode", "batch" },
+    { "templateId", "../x" },
+    { "hasWarnings", "yes" },
+    { "hasWarnings", "1" },
+    { "telemetry", "true" },
+    { "sort", "name" },
+    { "order", "up" },
+    { "page", "0" },
+    { "page", "-1" },
+    { "page", "1.5" },
+    { "page", " 1" },
+    { "page", "" },
+    { "page", "99999999999999999999" },
+    { "pageSize", "0" },
+    { "pageSize", "501" },
+    { "pageSize", "abc" },
+    { "search", "\xff\xfe" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr(GError) error = NULL;
+      RbRunQuery query;
+
+      rb_run_query_init (&query);
+      g_hash_table_insert (params, (gpointer) cases[i].name, (gpointer) cases[i].value);
+      g_assert_false (rb_run_query_parse (&query, params, &error));
+      g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST);
+      g_assert_cmpstr (rb_error_get_field (error), ==, cases[i].name);
+      g_assert_true (g_str_has_prefix (error->message, cases[i].name));
+      rb_run_query_clear (&query);
+    }
+
+  {
+    g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr(GError) error = NULL;
+    RbRunQuery query;
+
+    rb_run_query_init (&query);
+    g_hash_table_insert (params, (gpointer) "pageSize", (gpointer) "501");
+    g_assert_false (rb_run_query_parse (&query, params, &error));
+    g_assert_cmpstr (error->message, ==, "pageSize must be an integer from 1 to 500");
+    rb_run_query_clear (&query);
+  }
+}
+
+static void
+test_query_parse_defaults (void)
+{
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  RbRunQuery query;
+
+  rb_run_query_init (&query);
+  g_assert_true (rb_run_query_parse (&query, NULL, &error));
+  g_assert_null (query.mode);
+  g_assert_null (query.template_id);
+  g_assert_null (query.search);
+  g_assert_cmpint (query.has_warnings, ==, RB_TRISTATE_ANY);
+  g_assert_cmpint (query.telemetry, ==, RB_TRISTATE_ANY);
+  g_assert_cmpint (query.sort, ==, RB_RUN_SORT_CREATED);
+  g_assert_true (query.descending);
+  g_assert_cmpuint (query.page, ==, 1);
+  g_assert_cmpuint (query.page_size, ==, 50);
+
+  g_hash_table_insert (params, (gpointer) "mode", (gpointer) "SIMULATION");
+  g_hash_table_insert (params, (gpointer) "templateId", (gpointer) "warehouse-picker-waves");
+  g_hash_table_insert (params, (gpointer) "hasWarnings", (gpointer) "False");
+  g_hash_table_insert (params, (gpointer) "telemetry", (gpointer) "available");
+  g_hash_table_insert (params, (gpointer) "search", (gpointer) "Wave");
+  g_hash_table_insert (params, (gpointer) "sort", (gpointer) "template");
+  g_hash_table_insert (params, (gpointer) "order", (gpointer) "desc");
+  g_hash_table_insert (params, (gpointer) "page", (gpointer) "3");
+  g_hash_table_insert (params, (gpointer) "pageSize", (gpointer) "500");
+  g_assert_true (rb_run_query_parse (&query, params, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (query.mode, ==, "simulation");
+  g_assert_cmpstr (query.template_id, ==, "warehouse-picker-waves");
+  g_assert_cmpstr (query.search, ==, "Wave");
+  g_assert_cmpint (query.has_warnings, ==, RB_TRISTATE_NO);
+  g_assert_cmpint (query.telemetry, ==, RB_TRISTATE_YES);
+  g_assert_cmpint (query.sort, ==, RB_RUN_SORT_TEMPLATE);
+  g_assert_true (query.descending);
+  g_assert_cmpuint (query.page, ==, 3);
+  g_assert_cmpuint (query.page_size, ==, 500);
+  rb_run_query_clear (&query);
+  rb_run_query_clear (&query);
+}
+
+static void
+test_get (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RbRun) run = NULL;
+  g_autoptr(RbRun) legacy = NULL;
+  g_autoptr(RbRun) shadowed = NULL;
+
+  run = rb_run_store_get (f->store, "run-3", &error);
+  g_assert_no_error (error);
+  g_assert_true (rb_run_has_detail (run));
+  g_assert_cmpuint (rb_run_get_topology (run)->len, ==, 1);
+  g_assert_true (rb_run_get_can_replay (run));
+
+  legacy = rb_run_store_get (f->store, "run_20251022T125205Z_0a1b2c3d", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rb_run_get_template_id (legacy), ==, "sim-order");
+
+  shadowed = rb_run_store_get (f->store, "run-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rb_run_get_template_id (shadowed), ==, "alpha");
+}
+
+static void
+test_get_errors (Fixture       *f,
+                 gconstpointer  data)
+{
+  /* Each of these would reach something on disk if it were used as a path. */
+  static const char * const invalid[] = {
+    "../x", "a/b", ".hidden", "..", "runs/run-1", "", "bad name", "run-1/../run-2",
+  };
+  static const char * const unknown[] = {
+    "nope", "telemetry", "templates", "runs", "other", "registry-index.json",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RbRun) run = rb_run_store_get (f->store, invalid[i], &error);
+
+      g_assert_null (run);
+      g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST);
+      g_assert_cmpstr (rb_error_get_field (error), ==, "runId");
+      g_assert_cmpuint (rb_error_code_http_status (rb_error_get_code (error)), ==, 400);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (unknown); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RbRun) run = rb_run_store_get (f->store, unknown[i], &error);
+      g_autofree char *message = g_strdup_printf ("Run %s was not found.", unknown[i]);
+
+      g_assert_null (run);
+      g_assert_error (error, RB_ERROR, RB_ERROR_NOT_FOUND);
+      g_assert_cmpstr (error->message, ==, message);
+    }
+}
+
+/* Broken runs: listed (last), never hiding the others; get is 422. */
+static void
+test_broken_runs (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *runs_dir = g_build_filename (f->data_dir, "runs", NULL);
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ids = NULL;
+
+  make_run (f, "runs", "broken-json", "alpha", "Alpha Flow", "simulation", "2026-06-01T00:00:00Z", 0, FALSE);
+  put (runs_dir, "broken-json/run.json", "{\n  \"runId\": \"broken-json\",\n  \"grid\": [,\n");
+  put (runs_dir, "broken-missing/model/metadata.json", "{\"templateId\": \"zeta\"}");
+  make_run (f, "runs", "bad-csv", "alpha", "Alpha Flow", "simulation", "2026-05-01T00:00:00Z", 0, FALSE);
+  put (runs_dir, "bad-csv/series/arrivals@ARRIVALS@DEFAULT.csv", "bin_index,value\n0,abc\n");
+  make_run (f, "runs", "bad-yaml", "alpha", "Alpha Flow", "simulation", "2026-04-01T00:00:00Z", 0, FALSE);
+  put (runs_dir, "bad-yaml/model/model.yaml", "topology: [\n");
+
+  runs = rb_run_store_list_all (f->store, NULL, &error);
+  g_assert_no_error (error);
+  ids = ids_of (runs);
+  g_assert_cmpstr (ids, ==,
+                   "bad-csv,bad-yaml,run-2,run-3,run-1,run-4,run_20251022T125205Z_0a1b2c3d,"
+                   "broken-json,broken-missing");
+  g_assert_cmpstr (rb_run_get_diagnostic (g_ptr_array_index (runs, 8)), ==, "run.json is missing");
+  g_assert_cmpstr (rb_run_get_template_id (g_ptr_array_index (runs, 8)), ==, "zeta");
+  g_assert_true (g_str_has_prefix (rb_run_get_diagnostic (g_ptr_array_index (runs, 7)),
+                                   "run.json is not valid JSON at line 3"));
+
+  /* Broken runs stay last in every order. */
+  {
+    guint total = 0;
+    g_autofree char *asc = list_ids (f, &total, "order", "asc", NULL);
+    g_autofree char *by_template = list_ids (f, &total, "sort", "template", "order", "desc", NULL);
+
+    g_assert_true (g_str_has_suffix (asc, ",broken-json,broken-missing"));
+    g_assert_true (g_str_has_suffix (by_template, ",broken-json,broken-missing"));
+  }
+
+  {
+    g_autoptr(GError) get_error = NULL;
+    g_autoptr(RbRun) run = rb_run_store_get (f->store, "broken-json", &get_error);
+
+    g_assert_null (run);
+    g_assert_error (get_error, RB_ERROR, RB_ERROR_RUN_UNREADABLE);
+    g_assert_cmpuint (rb_error_code_http_status (RB_ERROR_RUN_UNREADABLE), ==, 422);
+    g_assert_true (g_str_has_prefix (get_error->message, "run.json is not valid JSON at line 3"));
+    g_assert_null (strstr (get_error->message, f->tmp));
+  }
+  {
+    g_autoptr(GError) get_error = NULL;
+    g_autoptr(RbRun) run = rb_run_store_get (f->store, "broken-missing", &get_error);
+
+    g_assert_error (get_error, RB_ERROR, RB_ERROR_RUN_UNREADABLE);
+    g_assert_cmpstr (get_error->message, ==, "run.json is missing");
+  }
+  /* A bad CSV does not matter until the series is read. */
+  {
+    g_autoptr(GError) get_error = NULL;
+    g_autoptr(RbRun) run = rb_run_store_get (f->store, "bad-csv", &get_error);
+
+    g_assert_no_error (get_error);
+    g_assert_null (rb_run_get_diagnostic (run));
+  }
+  /* A bad model.yaml: detail served, empty topology, no replay, diagnostic. */
+  {
+    g_autoptr(GError) get_error = NULL;
+    g_autoptr(RbRun) run = rb_run_store_get (f->store, "bad-yaml", &get_error);
+
+    g_assert_no_error (get_error);
+    g_assert_cmpuint (rb_run_get_topology (run)->len, ==, 0);
+    g_assert_false (rb_run_get_can_replay (run));
+    g_assert_true (g_str_has_prefix (rb_run_get_diagnostic (run), "model/model.yaml is not valid YAML"));
+  }
+}
+
+static void
+test_page_json (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  guint total = 0;
+  RbRunQuery query;
+  static const char expected[] =
+    "{\n"
+    "  \"items\": [\n"
+    "    {\n"
+    "      \"runId\": \"run-1\",\n"
+    "      \"templateId\": \"alpha\",\n"
+    "      \"templateTitle\": \"Alpha Flow\",\n"
+    "      \"templateVersion\": \"1.0.0\",\n"
+    "      \"mode\": \"simulation\",\n"
+    "      \"createdUtc\": \"2026-01-01T00:00:01Z\",\n"
+    "      \"warningCount\": 0,\n"
+    "      \"grid\": {\n"
+    "        \"bins\": 24,\n"
+    "        \"binSize\": 1,\n"
+    "        \"binUnit\": \"hours\"\n"
+    "      },\n"
+    "      \"rng\": null,\n"
+    "      \"source\": null,\n"
+    "      \"telemetry\": {\n"
+    "        \"available\": true,\n"
+    "        \"generatedAtUtc\": null,\n"
+    "        \"warningCount\": 0,\n"
+    "        \"sourceRunId\": null,\n"
+    "        \"captureKey\": null\n"
+    "      },\n"
+    "      \"diagnostic\": null\n"
+    "    }\n"
+    "  ],\n"
+    "  \"totalCount\": 2,\n"
+    "  \"page\": 2,\n"
+    "  \"pageSize\": 1\n"
+    "}\n";
+
+  g_hash_table_insert (params, (gpointer) "templateId", (gpointer) "alpha");
+  g_hash_table_insert (params, (gpointer) "page", (gpointer) "2");
+  g_hash_table_insert (params, (gpointer) "pageSize", (gpointer) "1");
+  rb_run_query_init (&query);
+  g_assert_true (rb_run_query_parse (&query, params, &error));
+  runs = rb_run_store_list (f->store, &query, &total, NULL, &error);
+  g_assert_no_error (error);
+  node = rb_run_page_to_json (runs, total, &query);
+  text = rb_json_to_data (node, NULL);
+  g_assert_cmpstr (text, ==, expected);
+
+  /* Past the end: empty items, still the real total. */
+  g_clear_pointer (&runs, g_ptr_array_unref);
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&text, g_free);
+  query.page = 7;
+  runs = rb_run_store_list (f->store, &query, &total, NULL, &error);
+  node = rb_run_page_to_json (runs, total, &query);
+  text = rb_json_to_data (node, NULL);
+  g_assert_cmpstr (text, ==, "{\n  \"items\": [],\n  \"totalCount\": 2,\n  \"page\": 7,\n  \"pageSize\": 1\n}\n");
+  rb_run_query_clear (&query);
+}
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/run-store/list-all", test_list_all);
+  g_test_add_func ("/run-store/missing-data-dir", test_missing_data_dir);
+  ADD ("/run-store/cancelled", test_cancelled);
+  ADD ("/run-store/filter-sort-page", test_filter);
+  g_test_add_func ("/run-store/query/errors", test_query_parse_errors);
+  g_test_add_func ("/run-store/query/defaults", test_query_parse_defaults);
+  ADD ("/run-store/get", test_get);
+  ADD ("/run-store/get-errors", test_get_errors);
+  ADD ("/run-store/broken-runs", test_broken_runs);
+  ADD ("/run-store/page-json", test_page_json);
+#undef ADD
+
   return g_test_run ();
 }
