@@ -629,9 +629,8 @@ test_missing_files (Fixture       *f,
 
   /* metadata.json missing while model/ exists: named, and it wins only when
    * run.json is fine (the first broken file is reported). */
-  make_legacy_run (f);
   {
-    g_autofree char *legacy = g_build_filename (f->data_dir, LEGACY_ID, NULL);
+    g_autofree char *legacy = make_legacy_run (f);
     g_autoptr(RbRun) run = NULL;
 
     path = g_build_filename (legacy, "model", "metadata.json", NULL);
