@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rb-error.h"
+#include "rb-hash.h"
 #include "rb-json.h"
 #include "rb-run-store.h"
 #include "rb-test-util.h"
@@ -550,6 +551,72 @@ test_page_json (Fixture       *f,
   rb_run_query_clear (&query);
 }
 
+/* tests/data/sample (what build-aux/run.sh opens): every run listed, the
+ * broken one last, series and model hashes true to the bytes. */
+static void
+test_sample_folder (void)
+{
+  g_autofree char *sample = rb_test_data_path ("sample", NULL);
+  g_autoptr(RbRunStore) store = rb_run_store_new (sample);
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_available = 0, n_replays = 0, n_telemetry_mode = 0, n_with_warnings = 0;
+
+  runs = rb_run_store_list_all (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 6);
+  g_assert_cmpstr (rb_run_get_run_id (g_ptr_array_index (runs, 5)), ==, "run_20261124T160000Z_deadbeef");
+  g_assert_true (g_str_has_prefix (rb_run_get_diagnostic (g_ptr_array_index (runs, 5)),
+                                   "run.json is not valid JSON at line 3"));
+
+  for (guint i = 0; i < 5; i++)
+    {
+      RbRun *summary = g_ptr_array_index (runs, i);
+      g_autoptr(RbRun) run = rb_run_store_get (store, rb_run_get_run_id (summary), &error);
+      g_autofree char *model = NULL;
+      g_autofree char *model_hash = NULL;
+      g_autoptr(JsonNode) run_json = NULL;
+      GPtrArray *series;
+
+      g_assert_no_error (error);
+      g_assert_null (rb_run_get_diagnostic (run));
+      g_assert_true (rb_run_get_can_replay (run));
+      g_assert_cmpuint (rb_run_get_topology (run)->len, >, 0);
+      g_assert_cmpuint (rb_run_get_bins (run), >=, 24);
+      g_assert_cmpuint (rb_run_get_bins (run), <=, 288);
+      n_available += rb_run_get_telemetry (run)->available;
+      n_replays += rb_run_get_source_run_id (run) != NULL;
+      n_telemetry_mode += g_strcmp0 (rb_run_get_mode (run), "telemetry") == 0;
+      n_with_warnings += rb_run_get_warning_count (run) > 0;
+
+      series = rb_run_get_series (run);
+      g_assert_cmpuint (series->len, >, 0);
+      for (guint j = 0; j < series->len; j++)
+        {
+          const RbSeriesInfo *info = g_ptr_array_index (series, j);
+          g_autofree char *path = g_build_filename (rb_run_get_directory (run), info->path, NULL);
+          g_autofree char *hash = rb_hash_file (path, &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpstr (hash, ==, info->hash);
+          g_assert_cmpuint (info->points, ==, rb_run_get_bins (run));
+        }
+
+      model = g_build_filename (rb_run_get_directory (run), "model", "model.yaml", NULL);
+      model_hash = rb_hash_file (model, &error);
+      g_assert_no_error (error);
+      g_clear_pointer (&model, g_free);
+      model = g_build_filename (rb_run_get_directory (run), "run.json", NULL);
+      run_json = rb_json_parse_file (model, "run.json", &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (rb_json_get_string (json_node_get_object (run_json), "modelHash"), ==, model_hash);
+    }
+  g_assert_cmpuint (n_available, ==, 2);
+  g_assert_cmpuint (n_replays, ==, 1);
+  g_assert_cmpuint (n_telemetry_mode, ==, 1);
+  g_assert_cmpuint (n_with_warnings, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -566,6 +633,7 @@ main (int argc, char **argv)
   ADD ("/run-store/get-errors", test_get_errors);
   ADD ("/run-store/broken-runs", test_broken_runs);
   ADD ("/run-store/page-json", test_page_json);
+  g_test_add_func ("/run-store/sample-folder", test_sample_folder);
 #undef ADD
 
   return g_test_run ();
