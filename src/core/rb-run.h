@@ -97,6 +97,8 @@ gboolean     rb_run_ensure_detail      (RbRun        *self);
 RbRun       *rb_run_new_from_json      (JsonObject   *object,
                                         GError      **error);
 
+/* The directory name for runs read from disk (FlowTime may leave another
+ * id in run.json after a rename; the directory is what GET resolves). */
 const char  *rb_run_get_run_id           (RbRun *self);
 const char  *rb_run_get_template_id      (RbRun *self);
 const char  *rb_run_get_template_title   (RbRun *self);
