@@ -57,6 +57,20 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* A value beside its row title. Wrapping labels would otherwise ask for
+ * one character of width and end up as a column of syllables: ask for the
+ * whole text up to VALUE_WIDTH_CHARS, and wrap only beyond that. */
+#define VALUE_WIDTH_CHARS 36
+
+static void
+set_value (GtkLabel   *label,
+           const char *text)
+{
+  gtk_label_set_label (label, text);
+  gtk_label_set_width_chars (label, MIN (g_utf8_strlen (text, -1), VALUE_WIDTH_CHARS));
+  gtk_label_set_max_width_chars (label, VALUE_WIDTH_CHARS);
+}
+
 static void
 clear_dynamic_rows (RbRunDetail *self)
 {
@@ -83,13 +97,13 @@ add_row (RbRunDetail         *self,
 
   if (value != NULL)
     {
-      GtkWidget *label = gtk_label_new (value);
+      GtkWidget *label = gtk_label_new (NULL);
 
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
       gtk_label_set_xalign (GTK_LABEL (label), 1);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+      set_value (GTK_LABEL (label), value);
       gtk_widget_add_css_class (label, "run-value");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
     }
@@ -206,16 +220,16 @@ fill_telemetry (RbRunDetail *self,
   g_autofree char *count = NULL;
   gboolean available = telemetry != NULL && telemetry->available;
 
-  gtk_label_set_label (self->telemetry_available_value, available ? _("Yes") : _("No"));
+  set_value (self->telemetry_available_value, available ? _("Yes") : _("No"));
 
   if (telemetry != NULL)
     generated = rb_format_timestamp (telemetry->generated_at_utc);
-  gtk_label_set_label (self->telemetry_generated_value, generated != NULL ? generated : "—");
+  set_value (self->telemetry_generated_value, generated != NULL ? generated : "—");
 
   count = g_strdup_printf ("%u", telemetry != NULL ? telemetry->warning_count : 0);
-  gtk_label_set_label (self->telemetry_warnings_value, available ? count : "—");
+  set_value (self->telemetry_warnings_value, available ? count : "—");
 
-  gtk_label_set_label (self->telemetry_source_value,
+  set_value (self->telemetry_source_value,
                        telemetry != NULL && telemetry->source_run_id != NULL ?
                        telemetry->source_run_id : "—");
 }
@@ -241,8 +255,8 @@ fill_summary (RbRunDetail *self,
   gtk_widget_set_visible (GTK_WIDGET (self->version_label), version_text != NULL);
   gtk_label_set_label (self->version_label, version_text != NULL ? version_text : "");
 
-  gtk_label_set_label (self->run_id_value, rb_run_get_run_id (run));
-  gtk_label_set_label (self->template_value,
+  set_value (self->run_id_value, rb_run_get_run_id (run));
+  set_value (self->template_value,
                        rb_run_get_template_id (run) != NULL ? rb_run_get_template_id (run) : "—");
 
   if (rb_run_get_created_unix (run) > 0)
@@ -258,13 +272,13 @@ fill_summary (RbRunDetail *self,
         /* Translators: "5 minutes ago (2025-10-01 14:02)" */
         created = g_strdup_printf (_("%s (%s)"), relative, absolute);
     }
-  gtk_label_set_label (self->created_value, created != NULL ? created : _("Unknown"));
+  set_value (self->created_value, created != NULL ? created : _("Unknown"));
 
-  gtk_label_set_label (self->mode_value, rb_format_mode (rb_run_get_mode (run)));
+  set_value (self->mode_value, rb_format_mode (rb_run_get_mode (run)));
 
   if (rb_run_get_has_grid (run))
     grid = rb_format_grid (rb_run_get_bins (run), rb_run_get_bin_size (run), rb_run_get_bin_unit (run));
-  gtk_label_set_label (self->grid_value, grid != NULL ? grid : "—");
+  set_value (self->grid_value, grid != NULL ? grid : "—");
 
   if (rb_run_get_has_rng (run))
     {
@@ -273,7 +287,7 @@ fill_summary (RbRunDetail *self,
       else
         seed = g_strdup_printf ("%" G_GINT64_FORMAT, rb_run_get_rng_seed (run));
     }
-  gtk_label_set_label (self->seed_value, seed != NULL ? seed : "—");
+  set_value (self->seed_value, seed != NULL ? seed : "—");
 }
 
 /* Status page descriptions are markup; messages are plain text. */

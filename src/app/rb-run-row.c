@@ -63,6 +63,8 @@ update (RbRunRow *self)
                                 rb_format_mode (rb_run_get_mode (run)));
 
   gtk_label_set_label (self->title_label, title);
+  /* The title may be ellipsized: the tooltip has all of it. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), title);
   gtk_label_set_label (self->subtitle_label, subtitle);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), rb_run_get_run_id (run));
 
@@ -91,8 +93,12 @@ static void
 rb_run_row_dispose (GObject *object)
 {
   RbRunRow *self = (RbRunRow *)object;
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_RUN_ROW);
+  /* The template's outer box has no id, so dispose_template leaves it. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->run);
 
   G_OBJECT_CLASS (rb_run_row_parent_class)->dispose (object);

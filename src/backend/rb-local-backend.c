@@ -183,7 +183,6 @@ rb_local_backend_list_runs_async (RbBackend           *backend,
   task = g_task_new (backend, cancellable, callback, user_data);
   g_task_set_source_tag (task, rb_local_backend_list_runs_async);
   g_task_set_name (task, "[runboard] list runs");
-  g_task_set_return_on_cancel (task, TRUE);
   g_task_run_in_thread (task, list_runs_worker);
 }
 
@@ -210,7 +209,6 @@ rb_local_backend_get_run_async (RbBackend           *backend,
   g_task_set_source_tag (task, rb_local_backend_get_run_async);
   g_task_set_name (task, "[runboard] get run");
   g_task_set_task_data (task, g_strdup (run_id), g_free);
-  g_task_set_return_on_cancel (task, TRUE);
   g_task_run_in_thread (task, get_run_worker);
 }
 

@@ -16,11 +16,524 @@
 #include "rb-test-util.h"
 #include "rb-window.h"
 
+/* Facts of tests/data/sample (tests/data/make-sample.py) the assertions
+ * rely on. */
+#define SAMPLE_RUN              "run_20261123T110000Z_0d9c8b7a"
+#define SAMPLE_RUN_TITLE        "IT System with Queueing and Database Retries"
+#define SAMPLE_RUN_VERSION      "Version 2.0.0"
+#define SAMPLE_RUN_GRID         "288 bins × 5 min"
+#define SAMPLE_RUN_SEED         "77 (pcg32)"
+#define SAMPLE_RUN_PARAM_NAME   "authCapacity"
+#define SAMPLE_RUN_PARAM_VALUE  "420"
+#define SAMPLE_REPLAY           "run_20261122T093000Z_5e6f7a8b"
+#define SAMPLE_SEARCH           "transportation"
+/* A run the test holds back, then drops in while the window is open. */
+#define HELD_BACK_RUN           "run_20261120T081500Z_7c1e2a90"
+
+typedef struct
+{
+  char           *tmp;
+  char           *data_dir;
+  RbLocalBackend *backend;
+  RbWindow       *window;
+  RbRunDetail    *detail;
+  GPtrArray      *expected;   /* runs as core orders them, without the held-back one */
+} Fixture;
+
+/*
+ * Helpers
+ */
+
+static void
+spin_until_cb (gboolean (*done) (gpointer),
+               gpointer   data,
+               guint      timeout_ms,
+               const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+static void
+spin_for (guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+static gboolean
+window_loaded (gpointer data)
+{
+  return !rb_window_get_loading (data);
+}
+
+static gboolean
+detail_settled (gpointer data)
+{
+  const char *state = rb_run_detail_get_state (data);
+
+  return g_strcmp0 (state, "loading") != 0;
+}
+
+static GtkWidget *
+find_row_titled (GtkWidget  *root,
+                 const char *prefix)
+{
+  if (ADW_IS_ACTION_ROW (root) &&
+      g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), prefix))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row_titled (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Visible label texts under @root, in tree order. */
+static void
+collect_labels (GtkWidget *root,
+                GPtrArray *texts,
+                gboolean   visible_only)
+{
+  if (visible_only && !gtk_widget_get_visible (root))
+    return;
+
+  if (GTK_IS_LABEL (root))
+    g_ptr_array_add (texts, g_strdup (gtk_label_get_label (GTK_LABEL (root))));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, texts, visible_only);
+}
+
+static gboolean
+has_label (GtkWidget  *root,
+           const char *text)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  collect_labels (root, texts, TRUE);
+  for (guint i = 0; i < texts->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (texts, i), text) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+assert_has_label (GtkWidget  *root,
+                  const char *text)
+{
+  if (!has_label (root, text))
+    {
+      g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GString) all = g_string_new (NULL);
+
+      collect_labels (root, texts, TRUE);
+      for (guint i = 0; i < texts->len; i++)
+        g_string_append_printf (all, "\n  «%s»", (char *) g_ptr_array_index (texts, i));
+      g_error ("No visible label «%s»; labels:%s", text, all->str);
+    }
+}
+
+/* No label text or tooltip anywhere under @root mentions @path. */
+static void
+assert_no_path (GtkWidget  *root,
+                const char *path)
+{
+  const char *tooltip = gtk_widget_get_tooltip_text (root);
+
+  if (GTK_IS_LABEL (root))
+    {
+      const char *label = gtk_label_get_label (GTK_LABEL (root));
+
+      if (strstr (label, path) != NULL)
+        g_error ("A label shows the data folder: «%s»", label);
+    }
+  if (tooltip != NULL && strstr (tooltip, path) != NULL)
+    g_error ("A tooltip shows the data folder: «%s»", tooltip);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    assert_no_path (child, path);
+}
+
+static guint
+count_bound_rows (GtkWidget *root)
+{
+  guint n = 0;
+
+  if (RB_IS_RUN_ROW (root) && rb_run_row_get_run (RB_RUN_ROW (root)) != NULL &&
+      gtk_widget_get_mapped (root))
+    return 1;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_bound_rows (child);
+
+  return n;
+}
+
+static char **
+listed_ids (RbWindow *window)
+{
+  GListModel *model = rb_window_get_run_list (window);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(RbRun) run = g_list_model_get_item (model, i);
+
+      g_strv_builder_add (builder, rb_run_get_run_id (run));
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+static RbRun *
+expected_run (Fixture    *f,
+              const char *run_id)
+{
+  for (guint i = 0; i < f->expected->len; i++)
+    if (g_str_equal (rb_run_get_run_id (g_ptr_array_index (f->expected, i)), run_id))
+      return g_ptr_array_index (f->expected, i);
+
+  g_error ("Run %s is not in the sample", run_id);
+  return NULL;
+}
+
+static void
+select_and_wait (Fixture    *f,
+                 const char *run_id)
+{
+  g_assert_true (rb_window_select_run (f->window, run_id));
+  g_assert_cmpstr (rb_window_get_selected_run_id (f->window), ==, run_id);
+  spin_until_cb (detail_settled, f->detail, 10000, "the run detail");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+}
+
+/*
+ * Fixture
+ */
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *sample = rb_test_data_path ("sample", NULL);
+  g_autofree char *held = NULL;
+  g_autoptr(RbRunStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->tmp = rb_test_make_temp_dir ();
+  f->data_dir = g_build_filename (f->tmp, "data", NULL);
+  rb_test_copy_tree (sample, f->data_dir);
+  held = g_build_filename (f->data_dir, "runs", HELD_BACK_RUN, NULL);
+  g_assert_true (g_file_test (held, G_FILE_TEST_IS_DIR));
+  rb_test_remove_tree (held);
+
+  store = rb_run_store_new (f->data_dir);
+  f->expected = rb_run_store_list_all (store, NULL, &error);
+  g_assert_no_error (error);
+
+  f->backend = rb_local_backend_new (f->data_dir);
+  f->window = rb_window_new (NULL, RB_BACKEND (f->backend), NULL);
+  g_object_ref_sink (f->window);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (f->window));
+
+  f->detail = RB_RUN_DETAIL (find_widget (GTK_WIDGET (f->window), RB_TYPE_RUN_DETAIL));
+  g_assert_nonnull (f->detail);
+
+  spin_until_cb (window_loaded, f->window, 10000, "the run list");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  /* Let cancelled requests call back and drop their references. */
+  spin_for (300);
+  g_assert_finalize_object (f->window);
+  g_assert_finalize_object (f->backend);
+
+  g_ptr_array_unref (f->expected);
+  rb_test_remove_tree (f->tmp);
+  g_free (f->data_dir);
+  g_free (f->tmp);
+}
+
+/*
+ * Tests
+ */
+
+static void
+test_list_order (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_auto(GStrv) ids = listed_ids (f->window);
+  g_autoptr(RbRun) last = NULL;
+  GListModel *model = rb_window_get_run_list (f->window);
+
+  /* Same runs, same order as core: created, newest first, broken last. */
+  g_assert_cmpuint (g_strv_length (ids), ==, f->expected->len);
+  for (guint i = 0; i < f->expected->len; i++)
+    g_assert_cmpstr (ids[i], ==, rb_run_get_run_id (g_ptr_array_index (f->expected, i)));
+
+  for (guint i = 1; i < f->expected->len; i++)
+    {
+      g_autoptr(RbRun) a = g_list_model_get_item (model, i - 1);
+      g_autoptr(RbRun) b = g_list_model_get_item (model, i);
+
+      if (rb_run_get_diagnostic (a) == NULL && rb_run_get_diagnostic (b) == NULL)
+        g_assert_cmpint (rb_run_get_created_unix (a), >=, rb_run_get_created_unix (b));
+    }
+  last = g_list_model_get_item (model, f->expected->len - 1);
+  g_assert_nonnull (rb_run_get_diagnostic (last));
+
+  /* Every run has a row on screen, and the header counts them. */
+  g_assert_cmpuint (count_bound_rows (GTK_WIDGET (f->window)), ==, f->expected->len);
+  {
+    g_autofree char *subtitle = g_strdup_printf ("%u runs", f->expected->len);
+
+    assert_has_label (GTK_WIDGET (f->window), "Local");
+    assert_has_label (GTK_WIDGET (f->window), subtitle);
+  }
+
+  /* Nothing selected yet. */
+  g_assert_null (rb_window_get_selected_run_id (f->window));
+  g_assert_cmpstr (rb_run_detail_get_state (f->detail), ==, "empty");
+  assert_has_label (GTK_WIDGET (f->detail), "Select a Run");
+}
+
+static void
+test_select_fills_detail (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkWidget *detail = GTK_WIDGET (f->detail);
+
+  select_and_wait (f, SAMPLE_RUN);
+  g_assert_cmpstr (rb_run_detail_get_state (f->detail), ==, "run");
+  g_assert_cmpstr (rb_run_get_run_id (rb_run_detail_get_run (f->detail)), ==, SAMPLE_RUN);
+
+  assert_has_label (detail, SAMPLE_RUN_TITLE);
+  assert_has_label (detail, SAMPLE_RUN_VERSION);
+  assert_has_label (detail, SAMPLE_RUN);
+  assert_has_label (detail, "Simulation");
+  assert_has_label (detail, SAMPLE_RUN_GRID);
+  assert_has_label (detail, SAMPLE_RUN_SEED);
+  assert_has_label (detail, SAMPLE_RUN_PARAM_NAME);
+  assert_has_label (detail, SAMPLE_RUN_PARAM_VALUE);
+  assert_has_label (detail, "Telemetry");
+  assert_has_label (detail, "Run Warnings");
+}
+
+static void
+test_replay_lineage (Fixture       *f,
+                     gconstpointer  data)
+{
+  RbRun *replay = expected_run (f, SAMPLE_REPLAY);
+  const char *source = rb_run_get_source_run_id (replay);
+  g_autofree char *line = NULL;
+  GtkWidget *row;
+
+  g_assert_nonnull (source);
+  select_and_wait (f, SAMPLE_REPLAY);
+  g_assert_cmpstr (rb_run_detail_get_state (f->detail), ==, "run");
+
+  /* "Replay from model of <run>", clickable to select that run. */
+  line = g_strdup_printf ("Replay from %s of ", rb_run_get_source_kind (replay));
+  row = find_row_titled (GTK_WIDGET (f->detail), line);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_get_visible (row));
+
+  adw_action_row_activate (ADW_ACTION_ROW (row));
+  g_assert_cmpstr (rb_window_get_selected_run_id (f->window), ==, source);
+  spin_until_cb (detail_settled, f->detail, 10000, "the source run detail");
+  g_assert_cmpstr (rb_run_get_run_id (rb_run_detail_get_run (f->detail)), ==, source);
+}
+
+static void
+test_broken_run (Fixture       *f,
+                 gconstpointer  data)
+{
+  GListModel *model = rb_window_get_run_list (f->window);
+  g_autoptr(RbRun) broken = g_list_model_get_item (model, g_list_model_get_n_items (model) - 1);
+
+  g_assert_nonnull (rb_run_get_diagnostic (broken));
+  select_and_wait (f, rb_run_get_run_id (broken));
+
+  g_assert_cmpstr (rb_run_detail_get_state (f->detail), ==, "problem");
+  assert_has_label (GTK_WIDGET (f->detail), "Can't Read This Run");
+  /* The row shows the diagnostic too. */
+  assert_has_label (GTK_WIDGET (f->window), rb_run_get_diagnostic (broken));
+}
+
+static gboolean
+list_has_n (gpointer data)
+{
+  gpointer *args = data;
+
+  return g_list_model_get_n_items (rb_window_get_run_list (args[0])) == GPOINTER_TO_UINT (args[1]);
+}
+
+static void
+test_search_filters (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *entry = find_widget (GTK_WIDGET (f->window), GTK_TYPE_SEARCH_ENTRY);
+  RbRunQuery query;
+  guint n_matching = 0;
+  gpointer args[2];
+
+  rb_run_query_init (&query);
+  query.search = g_strdup (SAMPLE_SEARCH);
+  for (guint i = 0; i < f->expected->len; i++)
+    if (rb_run_query_matches (&query, g_ptr_array_index (f->expected, i)))
+      n_matching++;
+  rb_run_query_clear (&query);
+  g_assert_cmpuint (n_matching, >, 0);
+  g_assert_cmpuint (n_matching, <, f->expected->len);
+
+  g_assert_nonnull (entry);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.search", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (entry), SAMPLE_SEARCH);
+
+  args[0] = f->window;
+  args[1] = GUINT_TO_POINTER (n_matching);
+  spin_until_cb (list_has_n, args, 5000, "the search to filter the list");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_cmpuint (count_bound_rows (GTK_WIDGET (f->window)), ==, n_matching);
+
+  /* Nothing matches: a status page says so. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "no-such-run-anywhere");
+  args[1] = GUINT_TO_POINTER (0);
+  spin_until_cb (list_has_n, args, 5000, "the search to empty the list");
+  assert_has_label (GTK_WIDGET (f->window), "No Matching Runs");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  args[1] = GUINT_TO_POINTER (f->expected->len);
+  spin_until_cb (list_has_n, args, 5000, "the search to clear");
+}
+
+static void
+test_new_run_appears (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *sample = rb_test_data_path ("sample", "runs", HELD_BACK_RUN, NULL);
+  g_autofree char *dest = g_build_filename (f->data_dir, "runs", HELD_BACK_RUN, NULL);
+  g_autoptr(GError) error = NULL;
+  gpointer args[2];
+
+  select_and_wait (f, SAMPLE_RUN);
+
+  rb_test_copy_tree (sample, dest);
+  g_assert_true (rb_data_dir_touch_stamp (f->data_dir, &error));
+  g_assert_no_error (error);
+
+  args[0] = f->window;
+  args[1] = GUINT_TO_POINTER (f->expected->len + 1);
+  spin_until_cb (list_has_n, args, 10000, "the new run to appear");
+  spin_until_cb (window_loaded, f->window, 10000, "the reload");
+
+  {
+    g_auto(GStrv) ids = listed_ids (f->window);
+
+    g_assert_true (g_strv_contains ((const char * const *) ids, HELD_BACK_RUN));
+  }
+
+  /* The selection survived the reload, and so did the detail. */
+  g_assert_cmpstr (rb_window_get_selected_run_id (f->window), ==, SAMPLE_RUN);
+  spin_until_cb (detail_settled, f->detail, 10000, "the run detail");
+  g_assert_cmpstr (rb_run_detail_get_state (f->detail), ==, "run");
+  g_assert_cmpstr (rb_run_get_run_id (rb_run_detail_get_run (f->detail)), ==, SAMPLE_RUN);
+}
+
+static void
+test_never_a_path (Fixture       *f,
+                   gconstpointer  data)
+{
+  GListModel *model = rb_window_get_run_list (f->window);
+
+  assert_no_path (GTK_WIDGET (f->window), f->tmp);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(RbRun) run = g_list_model_get_item (model, i);
+
+      select_and_wait (f, rb_run_get_run_id (run));
+      assert_no_path (GTK_WIDGET (f->window), f->tmp);
+    }
+}
+
+static void
+test_remote_not_supported (void)
+{
+  RbWindow *window = rb_window_new (NULL, NULL, "http://runs.example.org:8081");
+
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  assert_has_label (GTK_WIDGET (window), "Can't Reach Server");
+  assert_has_label (GTK_WIDGET (window), "runs.example.org");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* No G_TEST_OPTION_ISOLATE_DIRS: it hides XDG_DATA_DIRS, so GTK finds no
+   * icon theme nor MIME data and warns (fatally) on every icon. Settings are
+   * isolated by GSETTINGS_BACKEND=memory; the data folder is a temp copy. */
+  g_test_init (&argc, &argv, NULL);
 
   if (!gtk_init_check ())
     {
@@ -28,6 +541,17 @@ main (int   argc,
       return 0;
     }
   adw_init ();
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/app/window/list-order", test_list_order);
+  ADD ("/app/window/select-fills-detail", test_select_fills_detail);
+  ADD ("/app/window/replay-lineage", test_replay_lineage);
+  ADD ("/app/window/broken-run", test_broken_run);
+  ADD ("/app/window/search-filters", test_search_filters);
+  ADD ("/app/window/new-run-appears", test_new_run_appears);
+  ADD ("/app/window/never-a-path", test_never_a_path);
+#undef ADD
+  g_test_add_func ("/app/window/remote-not-supported", test_remote_not_supported);
 
   return g_test_run ();
 }
