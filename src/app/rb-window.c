@@ -34,14 +34,16 @@ struct _RbWindow
   char                 *server_url;
   GSettings            *settings;
   GListStore           *runs;
+  GtkSingleSelection   *selection;      /* owns the chain below */
+  RbRunQuery            query;
+  char                 *pending_select_id;
+  char                 *detail_run_id;
+
+  /* Borrowed references (owned by the selection's model chain) */
   GtkCustomFilter      *filter;
   GtkCustomSorter      *sorter;
   GtkFilterListModel   *filter_model;
   GtkSortListModel     *sort_model;
-  GtkSingleSelection   *selection;
-  RbRunQuery            query;
-  char                 *pending_select_id;
-  char                 *detail_run_id;
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
