@@ -19,6 +19,7 @@
 
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -366,6 +367,69 @@ clinger (guint64  significand,
   return FALSE;
 }
 
+#if (defined (__x86_64__) || defined (__i386__)) && LDBL_MANT_DIG == 64
+#define HAVE_EXTENDED_FAST_PATH 1
+
+/* Exact in the x87 format: 10^27 = 2^27 · 5^27 and 5^27 < 2^64. */
+static const long double exact_pow10_l[] = {
+  1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L, 1e11L, 1e12L, 1e13L,
+  1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L,
+  1e26L, 1e27L,
+};
+
+/* Valgrind runs x87 arithmetic in double precision; the extended path is
+ * only sound with a real 64-bit significand, so ask the hardware once. */
+static gboolean
+extended_precision_works (void)
+{
+  static gsize checked = 0;
+  static gboolean works = FALSE;
+
+  if (g_once_init_enter (&checked))
+    {
+      volatile long double big = 18446744073709551615.0L;   /* 2^64 - 1 */
+      volatile long double one = 1.0L;
+
+      works = (big - (big - one) == one);
+      g_once_init_leave (&checked, 1);
+    }
+  return works;
+}
+
+/* Clinger with a 64-bit significand: any D < 10^19 and 10^|e| with |e| ≤ 27
+ * are exact x87 values, so D × 10^e or D / 10^-e is one correct rounding to
+ * 64 bits. Rounding that again to 53 bits is only wrong when the 64-bit
+ * result sits on a half-way point between two doubles, i.e. its 11 lowest
+ * bits are 0x400; those few (and their neighbours, for margin) go slow.
+ * Results stay between 10^-27 and 10^46: normal doubles, no subnormal
+ * double rounding to worry about. */
+static inline gboolean
+extended_fast_path (guint64  significand,
+                    gint64   exponent,
+                    double  *value)
+{
+  long double r;
+  guint64 mantissa;
+  guint low;
+
+  if (exponent < -27 || exponent > 27 || !extended_precision_works ())
+    return FALSE;
+
+  if (exponent < 0)
+    r = (long double) significand / exact_pow10_l[-exponent];
+  else
+    r = (long double) significand * exact_pow10_l[exponent];
+
+  memcpy (&mantissa, &r, sizeof mantissa);   /* x87: the significand's 64 bits first */
+  low = (guint) (mantissa & 0x7FF);
+  if (low >= 0x3FF && low <= 0x401)
+    return FALSE;
+
+  *value = (double) r;
+  return TRUE;
+}
+#endif
+
 /* Every significant digit of the mantissa (int_part ++ frac_part, leading
  * zeros dropped), cut the way double-conversion cuts them, then Strtod. */
 static double
@@ -548,7 +612,12 @@ rb_number_parse (const char *text,
       return TRUE;
     }
 
-  if (truncated || !clinger (significand, exp_part + frac_shift + dropped, &result))
+  if (truncated ||
+      (!clinger (significand, exp_part + frac_shift + dropped, &result)
+#ifdef HAVE_EXTENDED_FAST_PATH
+       && !extended_fast_path (significand, exp_part + frac_shift + dropped, &result)
+#endif
+      ))
     {
       /* the slow path recounts every digit: value = MANTISSA × 10^(e - fraction digits) */
       result = slow_path (int_begin, int_end, frac_begin, frac_end,

@@ -187,6 +187,8 @@ assert_rejects (const char *text,
 static void
 test_parse_accepts (void)
 {
+  g_autofree char *zeros_399 = g_strnfill (399, '0');
+  g_autofree char *zeros_1000 = g_strnfill (1000, '0');
   g_autofree char *long_zeros = NULL;
   g_autofree char *tiny_one = NULL;
   double value = 0;
@@ -245,9 +247,9 @@ test_parse_accepts (void)
   assert_parses ("-1e-99999999999999999999", -0.0);
 
   /* long inputs: 400 leading zeros and a thousand digits */
-  long_zeros = g_strconcat ("0.", g_strnfill (399, '0'), "1e400", NULL);
+  long_zeros = g_strconcat ("0.", zeros_399, "1e400", NULL);
   assert_parses (long_zeros, 1.0);
-  tiny_one = g_strconcat ("1", g_strnfill (1000, '0'), "e-1000", NULL);
+  tiny_one = g_strconcat ("1", zeros_1000, "e-1000", NULL);
   assert_parses (tiny_one, 1.0);
 
   /* the special values, as we write them and as strtod reads them */
@@ -340,7 +342,8 @@ test_parse_against_strtod (void)
   for (i = 0; i < n; i++)
     {
       guint64 r = next_u64 ();
-      int n_digits = 1 + (int) (r % 40);
+      /* half of them 15–20 digits: the 64-bit fast path and its edges */
+      int n_digits = ((r >> 50) & 1) ? 15 + (int) (r % 6) : 1 + (int) (r % 40);
       int point = (int) ((r >> 8) % (n_digits + 1));
       int exponent;
       double ours = 0, theirs;
@@ -377,6 +380,44 @@ test_parse_against_strtod (void)
     }
 
   g_string_free (text, TRUE);
+}
+
+/* Integers between 2^53 and 10^19 that sit on, or next to, the half-way
+ * point between two doubles: where a 64-bit intermediate could round twice. */
+static void
+test_parse_half_way (void)
+{
+  guint64 n = MAX (iterations () / 100, 1000);
+  guint64 i;
+
+  seed_rng ();
+  for (i = 0; i < n; i++)
+    {
+      /* a double in [2^53, 10^19) and the distance to its upper neighbour */
+      guint64 lo = (guint64) ldexp ((double) (next_u64 () >> 11), (int) (next_u64 () % 11));
+      double d = (double) MAX (lo, G_GUINT64_CONSTANT (1) << 53);
+      guint64 base;
+      guint64 half;
+      gint64 delta;
+
+      if (d >= 1e19)
+        d = 9.999e18;
+      base = (guint64) d;
+      half = ((guint64) nextafter (d, INFINITY) - base) / 2;
+
+      for (delta = -2; delta <= 2; delta++)
+        {
+          char text[32];
+          double ours = 0;
+          double theirs;
+
+          g_snprintf (text, sizeof text, "%" G_GUINT64_FORMAT, base + half + (guint64) delta);
+          theirs = g_ascii_strtod (text, NULL);
+          g_assert_true (rb_number_parse (text, strlen (text), &ours));
+          if (bits_of (ours) != bits_of (theirs))
+            g_error ("\"%s\": ours %.17g, strtod %.17g", text, ours, theirs);
+        }
+    }
 }
 
 /*
@@ -635,6 +676,7 @@ main (int    argc,
   g_test_add_func ("/number/parse/rejects", test_parse_rejects);
   g_test_add_func ("/number/parse/locale-independent", test_parse_locale_independent);
   g_test_add_func ("/number/parse/against-strtod", test_parse_against_strtod);
+  g_test_add_func ("/number/parse/half-way", test_parse_half_way);
   g_test_add_func ("/number/round-trip/binade-borders", test_round_trip_binade_borders);
   g_test_add_func ("/number/round-trip/random", test_round_trip);
 
