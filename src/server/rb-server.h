@@ -18,35 +18,35 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (RbServer, rb_server, RB, SERVER, GObject)
 
 /* @data_dir: absolute; need not exist yet. */
-RbServer   *rb_server_new                  (const char          *data_dir,
-                                            gboolean             telemetry_generation);
-const char *rb_server_get_data_dir         (RbServer            *self);
-gboolean    rb_server_get_telemetry_generation (RbServer        *self);
+RbServer   *rb_server_new                      (const char          *data_dir,
+                                                gboolean             telemetry_generation);
+const char *rb_server_get_data_dir             (RbServer            *self);
+gboolean    rb_server_get_telemetry_generation (RbServer            *self);
 
 /* Listens on @address (port 0 picks a free one) in the thread-default main
  * context. */
-gboolean    rb_server_listen               (RbServer            *self,
-                                            GSocketAddress      *address,
-                                            GError             **error);
+gboolean    rb_server_listen                   (RbServer            *self,
+                                                GSocketAddress      *address,
+                                                GError             **error);
 /* The port actually bound by the first listener, 0 when not listening. */
-guint16     rb_server_get_port             (RbServer            *self);
+guint16     rb_server_get_port                 (RbServer            *self);
 /* Requests accepted and not yet finished (responses still being written
  * included). */
-guint       rb_server_get_n_pending        (RbServer            *self);
+guint       rb_server_get_n_pending            (RbServer            *self);
 
 /* Stops accepting connections; requests in flight finish normally. The
  * task completes once none is left. */
-void        rb_server_shutdown_async       (RbServer            *self,
-                                            GCancellable        *cancellable,
-                                            GAsyncReadyCallback  callback,
-                                            gpointer             user_data);
-gboolean    rb_server_shutdown_finish      (RbServer            *self,
-                                            GAsyncResult        *result,
-                                            GError             **error);
+void        rb_server_shutdown_async           (RbServer            *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean    rb_server_shutdown_finish          (RbServer            *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
 
 /* "127.0.0.1:8081", "[::1]:8081", "localhost:0" → a socket address; a bad
  * value is RB_ERROR_INVALID_REQUEST with a sentence naming it. */
-GSocketAddress *rb_server_parse_listen_address (const char      *value,
-                                                GError         **error);
+GSocketAddress *rb_server_parse_listen_address (const char  *value,
+                                                GError     **error);
 
 G_END_DECLS
