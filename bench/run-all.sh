@@ -1,0 +1,18 @@
+#!/bin/sh
+# Runs every benchmark of a build folder (a --buildtype=release one, please).
+# Usage: bench/run-all.sh [BUILD_DIR]   (default: build-release)
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -eu
+build=${1:-build-release}
+if [ ! -d "$build/bench" ]; then
+  echo "run-all.sh: no $build/bench; set it up with: meson setup $build --buildtype=release && ninja -C $build" >&2
+  exit 1
+fi
+# Add new benchmarks here (and in bench/meson.build).
+benches="bench-number"
+for name in $benches; do
+  ninja -C "$build" "bench/$name" >/dev/null
+  echo "== $name"
+  "$build/bench/$name"
+  echo
+done
