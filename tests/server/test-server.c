@@ -78,6 +78,27 @@ fixture_setup (Fixture       *f,
   server_start (f, data);
 }
 
+/* The shared sample data folder (tests/data/sample), copied so nothing can
+ * touch the original. */
+static void
+fixture_setup_sample (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *sample = rb_test_data_path ("sample", NULL);
+
+  f->tmp = rb_test_make_temp_dir ();
+  f->data_dir = g_build_filename (f->tmp, "data", NULL);
+  f->log_path = g_build_filename (f->tmp, "server.log", NULL);
+  f->session = soup_session_new_with_options ("timeout", 20, NULL);
+  if (!g_file_test (sample, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("tests/data/sample is missing");
+      return;
+    }
+  rb_test_copy_tree (sample, f->data_dir);
+  server_start (f, data);
+}
+
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
@@ -674,6 +695,50 @@ test_sigterm (Fixture       *f,
   g_assert_true (g_regex_match_simple ("^GET /v1/healthz 200 [0-9]+ ms$", log, G_REGEX_MULTILINE, 0));
 }
 
+/* Every run of the sample folder (both eras, replays, telemetry, a broken
+ * run): the CLI's --json equals the server's body byte for byte. */
+static void
+test_sample_parity (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *body = NULL;
+  g_autofree char *cli = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(JsonObject) page = NULL;
+  const char *list_args[] = { "runs", "list", NULL };
+  JsonArray *items;
+
+  if (f->proc == NULL)
+    return;
+  msg = http (f, "GET", "/v1/runs", NULL, &body);
+  assert_json_response (msg, 200);
+  cli = cli_json (f, list_args, 0);
+  g_assert_cmpstr (cli, ==, body);
+
+  page = parse_object (body);
+  items = json_object_get_array_member (page, "items");
+  g_assert_cmpuint (json_array_get_length (items), >, 0);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      const char *run_id = json_object_get_string_member (json_array_get_object_element (items, i), "runId");
+      g_autofree char *path = g_strconcat ("/v1/runs/", run_id, NULL);
+      g_autofree char *detail = NULL;
+      g_autofree char *cli_detail = NULL;
+      g_autoptr(SoupMessage) detail_msg = NULL;
+      const char *show_args[] = { "runs", "show", run_id, NULL };
+      guint status;
+
+      g_test_message ("GET %s", path);
+      detail_msg = http (f, "GET", path, NULL, &detail);
+      status = soup_message_get_status (detail_msg);
+      g_assert_true (status == 200 || status == 422);
+      assert_json_response (detail_msg, status);
+      cli_detail = cli_json (f, show_args, status == 200 ? 0 : 5);
+      g_assert_cmpstr (cli_detail, ==, detail);
+      g_assert_null (strstr (detail, f->tmp));
+    }
+}
+
 static void
 test_listen_errors (void)
 {
@@ -714,6 +779,8 @@ main (int    argc,
   ADD ("/server/parallel", test_parallel);
   ADD ("/server/no-fd-leak", test_no_fd_leak);
   ADD ("/server/sigterm", test_sigterm);
+  g_test_add ("/server/sample/cli-parity", Fixture, NULL,
+              fixture_setup_sample, test_sample_parity, fixture_teardown);
   g_test_add_func ("/server/listen-errors", test_listen_errors);
 
 #undef ADD
