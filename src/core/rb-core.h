@@ -6,6 +6,7 @@
 
 #include "rb-data-dir.h"
 #include "rb-error.h"
+#include "rb-expr.h"
 #include "rb-fs.h"
 #include "rb-hash.h"
 #include "rb-ident.h"

@@ -164,7 +164,7 @@ rb_fs_read_file (const char  *path,
   if (display_name == NULL)
     display_name = "file";
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
   if (fd < 0)
     {
       int saved_errno = errno;

@@ -77,7 +77,7 @@ rb_hash_file (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
 
   name = g_path_get_basename (path);
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
   if (fd < 0)
     {
       int saved_errno = errno;

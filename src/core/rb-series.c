@@ -469,7 +469,7 @@ rb_series_read_csv (const char  *path,
 
   reader_init (&reader, display_name);
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
   if (fd < 0)
     {
       int saved_errno = errno;

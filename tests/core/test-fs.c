@@ -11,6 +11,8 @@
 #include "rb-error.h"
 #include "rb-fs.h"
 #include "rb-json.h"
+#include "rb-hash.h"
+#include "rb-series.h"
 #include "rb-test-util.h"
 
 static guint
@@ -231,6 +233,38 @@ test_path_inside (void)
   rb_test_remove_tree (dir);
 }
 
+/* A named pipe in a run folder must not hang a reader (server worker, CLI):
+ * every reader opens non-blocking and refuses what is not a regular file. */
+static void
+test_fifo_never_blocks (void)
+{
+  g_autofree char *dir = rb_test_make_temp_dir ();
+  g_autofree char *fifo = g_build_filename (dir, "run.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(RbSeries) series = NULL;
+  g_autofree char *hash = NULL;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+
+  bytes = rb_fs_read_file (fifo, "run.json", 1024, &error);
+  g_assert_null (bytes);
+  g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST);
+  g_assert_cmpstr (error->message, ==, "run.json is not a regular file");
+  g_clear_error (&error);
+
+  series = rb_series_read_csv (fifo, "series/x.csv", &error);
+  g_assert_null (series);
+  g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST);
+  g_assert_cmpstr (error->message, ==, "series/x.csv is not a regular file");
+  g_clear_error (&error);
+
+  /* Hashing an empty pipe returns at once (no writer), whatever it yields. */
+  hash = rb_hash_file (fifo, NULL);
+
+  rb_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -243,6 +277,7 @@ main (int    argc,
   g_test_add_func ("/fs/read-file", test_read_file);
   g_test_add_func ("/fs/limit-wording", test_limit_wording);
   g_test_add_func ("/fs/path-inside", test_path_inside);
+  g_test_add_func ("/fs/fifo-never-blocks", test_fifo_never_blocks);
 
   return g_test_run ();
 }
