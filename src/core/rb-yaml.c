@@ -28,6 +28,7 @@ typedef struct
   char     *anchor;
   char     *pending_key;  /* mappings: the key waiting for its value */
   guint64   size;         /* values in this subtree, aliases expanded */
+  gsize     start_line;   /* 0-based line of the opening event */
 } Frame;
 
 typedef struct
@@ -43,6 +44,7 @@ typedef struct
   GHashTable  *anchors;   /* name → Anchor* */
   JsonNode    *root;
   guint64      root_size;
+  GHashTable  *lines;     /* nullable: JsonNode*, JsonObject*, JsonArray* → 1-based line */
   GError     **error;
 } State;
 
@@ -333,6 +335,22 @@ deep_copy (JsonNode *node)
 /* Places a finished value in its parent. @key_text is the scalar's text
  * when the value came from a scalar (it may be a mapping key). Takes
  * ownership of @node. */
+static void
+record_line (State    *state,
+             JsonNode *node,
+             gsize     line)
+{
+  gpointer value = GSIZE_TO_POINTER (line + 1);
+
+  if (state->lines == NULL)
+    return;
+  g_hash_table_insert (state->lines, node, value);
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    g_hash_table_insert (state->lines, json_node_get_object (node), value);
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    g_hash_table_insert (state->lines, json_node_get_array (node), value);
+}
+
 static gboolean
 add_value (State      *state,
            JsonNode   *node,
@@ -431,8 +449,10 @@ handle_event (State        *state,
     case YAML_SCALAR_EVENT:
       {
         const char *text = (const char *) event->data.scalar.value;
+        JsonNode *node = resolve_scalar (event);
 
-        return add_value (state, resolve_scalar (event), 1, text,
+        record_line (state, node, line);
+        return add_value (state, node, 1, text,
                           (const char *) event->data.scalar.anchor, line);
       }
 
@@ -455,7 +475,12 @@ handle_event (State        *state,
             set_error (state, line, "the document expands to more than %d values", MAX_VALUES);
             return FALSE;
           }
-        return add_value (state, deep_copy (anchor->node), anchor->size, key_text, NULL, line);
+        {
+          JsonNode *copy = deep_copy (anchor->node);
+
+          record_line (state, copy, line);
+          return add_value (state, copy, anchor->size, key_text, NULL, line);
+        }
       }
 
     case YAML_SEQUENCE_START_EVENT:
@@ -473,6 +498,7 @@ handle_event (State        *state,
           }
         frame = g_new0 (Frame, 1);
         frame->size = 1;
+        frame->start_line = line;
         frame->anchor = g_strdup (anchor);
         if (is_seq)
           {
@@ -496,6 +522,7 @@ handle_event (State        *state,
         g_autofree char *anchor = g_steal_pointer (&frame->anchor);
         guint64 size = frame->size;
 
+        record_line (state, node, frame->start_line);
         frame_free (frame);
         return add_value (state, node, size, NULL, anchor, line);
       }
@@ -505,11 +532,12 @@ handle_event (State        *state,
     }
 }
 
-JsonNode *
-rb_yaml_parse (const char  *data,
-               gsize        length,
-               const char  *display_name,
-               GError     **error)
+static JsonNode *
+parse_internal (const char  *data,
+                gsize        length,
+                const char  *display_name,
+                GHashTable  *lines,
+                GError     **error)
 {
   yaml_parser_t parser;
   State state = { 0 };
@@ -521,6 +549,7 @@ rb_yaml_parse (const char  *data,
   state.display_name = display_name != NULL ? display_name : "YAML";
   state.stack = g_ptr_array_new_with_free_func (frame_free);
   state.anchors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, anchor_free);
+  state.lines = lines;
   state.error = error;
 
   if (!yaml_parser_initialize (&parser))
@@ -567,4 +596,41 @@ rb_yaml_parse (const char  *data,
   if (state.root == NULL)
     return json_node_new (JSON_NODE_NULL);
   return state.root;
+}
+
+JsonNode *
+rb_yaml_parse (const char  *data,
+               gsize        length,
+               const char  *display_name,
+               GError     **error)
+{
+  return parse_internal (data, length, display_name, NULL, error);
+}
+
+JsonNode *
+rb_yaml_parse_with_lines (const char  *data,
+                          gsize        length,
+                          const char  *display_name,
+                          GHashTable **lines,
+                          GError     **error)
+{
+  g_autoptr(GHashTable) table = g_hash_table_new (NULL, NULL);
+  JsonNode *root;
+
+  g_return_val_if_fail (lines != NULL && *lines == NULL, NULL);
+
+  root = parse_internal (data, length, display_name, table, error);
+  if (root == NULL)
+    return NULL;
+  *lines = g_steal_pointer (&table);
+  return root;
+}
+
+guint
+rb_yaml_line (GHashTable    *lines,
+              gconstpointer  item)
+{
+  if (lines == NULL || item == NULL)
+    return 0;
+  return GPOINTER_TO_UINT (g_hash_table_lookup (lines, item));
 }

@@ -19,4 +19,19 @@ JsonNode *rb_yaml_parse (const char  *data,
                          const char  *display_name,
                          GError     **error);
 
+/* Like rb_yaml_parse(), and also returns (in *@lines, a new table) the
+ * 1-based line where each value starts, keyed by its JsonNode* and, for
+ * mappings and sequences, also by its JsonObject* / JsonArray*. A block
+ * mapping starts at its first key. Alias copies get the alias's line. The
+ * keys are pointers into the returned tree: free the table first or with it. */
+JsonNode *rb_yaml_parse_with_lines (const char  *data,
+                                    gsize        length,
+                                    const char  *display_name,
+                                    GHashTable **lines,
+                                    GError     **error);
+/* The line of @item (a JsonNode*, JsonObject* or JsonArray*) in @lines, 0 when
+ * unknown or when @lines is NULL. */
+guint     rb_yaml_line             (GHashTable    *lines,
+                                    gconstpointer  item);
+
 G_END_DECLS
