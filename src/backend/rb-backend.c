@@ -9,6 +9,9 @@
 
 #include "rb-backend.h"
 
+G_DEFINE_BOXED_TYPE (RbBackendCapabilities, rb_backend_capabilities,
+                     rb_backend_capabilities_copy, rb_backend_capabilities_free)
+
 G_DEFINE_INTERFACE (RbBackend, rb_backend, G_TYPE_OBJECT)
 
 enum {
@@ -35,6 +38,35 @@ rb_backend_default_init (RbBackendInterface *iface)
                   NULL, NULL,
                   NULL,
                   G_TYPE_NONE, 0);
+}
+
+RbBackendCapabilities *
+rb_backend_capabilities_new (gboolean    telemetry_generation,
+                             const char *version)
+{
+  RbBackendCapabilities *self = g_new0 (RbBackendCapabilities, 1);
+
+  self->telemetry_generation = !!telemetry_generation;
+  self->version = g_strdup (version);
+  return self;
+}
+
+RbBackendCapabilities *
+rb_backend_capabilities_copy (const RbBackendCapabilities *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return rb_backend_capabilities_new (self->telemetry_generation, self->version);
+}
+
+void
+rb_backend_capabilities_free (RbBackendCapabilities *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->version);
+  g_free (self);
 }
 
 /* A method this backend does not have (yet): fail politely, asynchronously. */
@@ -137,6 +169,42 @@ rb_backend_get_run_finish (RbBackend     *self,
     return g_task_propagate_pointer (G_TASK (result), error);
 
   return RB_BACKEND_GET_IFACE (self)->get_run_finish (self, result, error);
+}
+
+void
+rb_backend_get_capabilities_async (RbBackend           *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  RbBackendInterface *iface;
+
+  g_return_if_fail (RB_IS_BACKEND (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  iface = RB_BACKEND_GET_IFACE (self);
+  if (iface->get_capabilities_async == NULL)
+    {
+      report_not_supported (self, callback, user_data,
+                            rb_backend_get_capabilities_async, "get_capabilities");
+      return;
+    }
+
+  iface->get_capabilities_async (self, cancellable, callback, user_data);
+}
+
+RbBackendCapabilities *
+rb_backend_get_capabilities_finish (RbBackend     *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (RB_IS_BACKEND (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  if (g_async_result_is_tagged (result, rb_backend_get_capabilities_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return RB_BACKEND_GET_IFACE (self)->get_capabilities_finish (self, result, error);
 }
 
 void

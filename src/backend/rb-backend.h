@@ -19,6 +19,23 @@
 
 G_BEGIN_DECLS
 
+/* What a backend offers (api.md GET /v1/healthz "capabilities"). */
+typedef struct
+{
+  gboolean  telemetry_generation;   /* POST /v1/telemetry/captures allowed */
+  char     *version;                /* the core / server version, "0.1.0" */
+} RbBackendCapabilities;
+
+#define RB_TYPE_BACKEND_CAPABILITIES (rb_backend_capabilities_get_type ())
+
+GType                  rb_backend_capabilities_get_type (void) G_GNUC_CONST;
+RbBackendCapabilities *rb_backend_capabilities_new      (gboolean                     telemetry_generation,
+                                                         const char                  *version);
+RbBackendCapabilities *rb_backend_capabilities_copy     (const RbBackendCapabilities *self);
+void                   rb_backend_capabilities_free     (RbBackendCapabilities       *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbBackendCapabilities, rb_backend_capabilities_free)
+
 #define RB_TYPE_BACKEND (rb_backend_get_type ())
 
 G_DECLARE_INTERFACE (RbBackend, rb_backend, RB, BACKEND, GObject)
@@ -49,6 +66,14 @@ struct _RbBackendInterface
   RbRun      *(*get_run_finish)   (RbBackend            *self,
                                    GAsyncResult         *result,
                                    GError              **error);
+
+  void        (*get_capabilities_async)  (RbBackend            *self,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+  RbBackendCapabilities *(*get_capabilities_finish) (RbBackend     *self,
+                                                     GAsyncResult  *result,
+                                                     GError       **error);
 };
 
 /* "Local", or the server's host name; for a header bar (never a path). */
@@ -76,6 +101,18 @@ void        rb_backend_get_run_async    (RbBackend            *self,
 RbRun      *rb_backend_get_run_finish   (RbBackend            *self,
                                          GAsyncResult         *result,
                                          GError              **error);
+
+/* What the backend offers: for a local folder, telemetry generation unless
+ * it is disabled on this computer; for a server, its GET /v1/healthz.
+ * Transfer full. */
+void        rb_backend_get_capabilities_async  (RbBackend            *self,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+RbBackendCapabilities *
+            rb_backend_get_capabilities_finish (RbBackend            *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
 
 /* For implementations: emits RbBackend::changed. */
 void        rb_backend_emit_changed     (RbBackend            *self);

@@ -222,6 +222,49 @@ rb_local_backend_get_run_finish (RbBackend     *backend,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* TODO: use rb_telemetry_generation_disabled() (rb-telemetry.h) once core
+ * implements it; it also honours the GSettings key. Until then only the
+ * environment switch is read here. */
+static gboolean
+telemetry_generation_disabled (void)
+{
+  const char *value = g_getenv ("RUNBOARD_DISABLE_TELEMETRY_GENERATION");
+
+  return value != NULL && g_str_equal (value, "1");
+}
+
+static void
+rb_local_backend_get_capabilities_async (RbBackend           *backend,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (backend, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_local_backend_get_capabilities_async);
+  g_task_set_name (task, "[runboard] get capabilities");
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* Nothing to wait for: GTask delivers the result from an idle. */
+  g_task_return_pointer (task,
+                         rb_backend_capabilities_new (!telemetry_generation_disabled (),
+                                                      PACKAGE_VERSION),
+                         (GDestroyNotify) rb_backend_capabilities_free);
+}
+
+static RbBackendCapabilities *
+rb_local_backend_get_capabilities_finish (RbBackend     *backend,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 rb_local_backend_iface_init (RbBackendInterface *iface)
 {
@@ -230,6 +273,8 @@ rb_local_backend_iface_init (RbBackendInterface *iface)
   iface->list_runs_finish = rb_local_backend_list_runs_finish;
   iface->get_run_async = rb_local_backend_get_run_async;
   iface->get_run_finish = rb_local_backend_get_run_finish;
+  iface->get_capabilities_async = rb_local_backend_get_capabilities_async;
+  iface->get_capabilities_finish = rb_local_backend_get_capabilities_finish;
 }
 
 /*
