@@ -28,6 +28,11 @@ typedef struct
   gboolean    deterministic_run_id;
   char       *run_id;                   /* nullable: explicit options.runId */
   gboolean    overwrite_existing;
+  /* Re-evaluate the stored model/model.yaml of replay_of_run_id instead of
+   * a catalogue template (Replay from model of a run whose template is not
+   * in the catalogue, e.g. a FlowTime run); template_id may then be NULL.
+   * In a POST body: replayOf {runId, kind:"model"} without templateId. */
+  gboolean    use_stored_model;
 } RbRunRequest;
 
 RbRunRequest *rb_run_request_new        (void);
@@ -59,6 +64,10 @@ RbRun        *rb_run_result_get_run      (RbRunResult  *result);
 /* 201 body (RunDetail + "wasReused") or the dry-run body
  * {"isDryRun":true,"plan":{…}}. */
 JsonNode     *rb_run_result_to_json      (RbRunResult  *result);
+
+/* Test-only: a fixed "now" for createdUtc and run ids (NULL: the real
+ * clock). */
+void          rb_orchestrator_set_clock_for_testing (GDateTime *now);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbRunRequest, rb_run_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbRunResult, rb_run_result_free)
