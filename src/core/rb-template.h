@@ -51,6 +51,13 @@ const char  *rb_template_get_mode            (RbTemplate   *self);
 const char  *rb_template_get_capture_key     (RbTemplate   *self);   /* nullable */
 const char * const *rb_template_get_tags     (RbTemplate   *self);
 GPtrArray   *rb_template_get_parameters      (RbTemplate   *self);   /* of RbTemplateParameter* */
+/* The parameter called @name, or NULL. */
+const RbTemplateParameter *
+             rb_template_find_parameter      (RbTemplate   *self,
+                                              const char   *name);
+/* The file name the template was read from ("Template <id>" for one built
+ * from JSON); used in messages. */
+const char  *rb_template_get_display_name    (RbTemplate   *self);
 
 /* Merges defaults with @request (nullable), validates every value and
  * returns the model YAML text. *merged (optional) receives the merged
@@ -69,7 +76,7 @@ JsonNode    *rb_template_to_json             (RbTemplate   *self);
 G_DECLARE_FINAL_TYPE (RbTemplateCatalog, rb_template_catalog, RB, TEMPLATE_CATALOG, GObject)
 
 /* Shipped templates from $RUNBOARD_TEMPLATE_DIR (uninstalled builds) or the
- * install prefix, then <data_dir>/templates/*.yaml overriding the same id. */
+ * install prefix, then <data_dir>/templates/ (*.yaml) overriding the same id. */
 RbTemplateCatalog *rb_template_catalog_new   (const char        *data_dir);
 /* Every readable template sorted by id; unreadable files are skipped with a
  * g_warning naming the file. */
