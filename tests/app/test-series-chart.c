@@ -341,6 +341,80 @@ test_hover (Fixture       *f,
   g_assert_cmpint (rb_series_chart_bin_at_x (f->chart, area.origin.x + area.size.width), ==, 47);
 }
 
+static GtkEventController *
+find_controller (GtkWidget *widget,
+                 GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        return controller;  /* the widget keeps it alive */
+    }
+
+  g_assert_not_reached ();
+}
+
+static gboolean
+press_key (GtkEventController *keys,
+           guint               keyval)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (keys, "key-pressed", keyval, 0, (GdkModifierType) 0, &handled);
+  return handled;
+}
+
+/* The widget's own controllers, driven as GTK would on pointer and keys. */
+static void
+test_pointer_and_keys (Fixture       *f,
+                       gconstpointer  data)
+{
+  GtkEventController *motion = find_controller (GTK_WIDGET (f->chart), GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  GtkEventController *keys = find_controller (GTK_WIDGET (f->chart), GTK_TYPE_EVENT_CONTROLLER_KEY);
+  graphene_rect_t area;
+  double bin_w;
+
+  set_day (f->chart);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  rb_series_chart_get_plot_area (f->chart, &area);
+  bin_w = area.size.width / 96;
+
+  g_signal_emit_by_name (motion, "enter", area.origin.x + 12.5 * bin_w, area.origin.y + 10);
+  g_signal_emit_by_name (motion, "motion", area.origin.x + 12.5 * bin_w, area.origin.y + 10);
+  g_assert_cmpint (rb_series_chart_get_hover_bin (f->chart), ==, 12);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+
+  /* Over the y-axis labels: no bin. */
+  g_signal_emit_by_name (motion, "motion", area.origin.x / 2, area.origin.y + 10);
+  g_assert_cmpint (rb_series_chart_get_hover_bin (f->chart), ==, -1);
+  g_signal_emit_by_name (motion, "motion", area.origin.x + 40.5 * bin_w, area.origin.y + 10);
+  g_assert_cmpint (rb_series_chart_get_hover_bin (f->chart), ==, 40);
+  g_signal_emit_by_name (motion, "leave");
+  g_assert_cmpint (rb_series_chart_get_hover_bin (f->chart), ==, -1);
+
+  /* Keys: Right starts at the first bin, Left at the last; Home, End, Escape. */
+  g_assert_true (press_key (keys, GDK_KEY_Right));
+  g_assert_cmpint (rb_series_chart_get_hover_bin (f->chart), ==, 0);
+  g_assert_true (press_key (keys, GDK_KEY_Left));
+  g_assert_cmpint (rb_series_chart_get_hover_bin (f->chart), ==, 0);
+  g_assert_true (press_key (keys, GDK_KEY_End));
+  g_assert_cmpint (rb_series_chart_get_hover_bin (f->chart), ==, 95);
+  g_assert_true (press_key (keys, GDK_KEY_Right));
+  g_assert_cmpint (rb_series_chart_get_hover_bin (f->chart), ==, 95);
+  g_assert_true (press_key (keys, GDK_KEY_Escape));
+  g_assert_cmpint (rb_series_chart_get_hover_bin (f->chart), ==, -1);
+  g_assert_false (press_key (keys, GDK_KEY_Escape));
+  g_assert_true (press_key (keys, GDK_KEY_Left));
+  g_assert_cmpint (rb_series_chart_get_hover_bin (f->chart), ==, 95);
+  g_assert_true (press_key (keys, GDK_KEY_Home));
+  g_assert_cmpint (rb_series_chart_get_hover_bin (f->chart), ==, 0);
+  g_assert_false (press_key (keys, GDK_KEY_a));
+}
+
 /* Renders the chart as it would draw now, into a surface we can read. */
 static cairo_surface_t *
 render_chart (RbSeriesChart *chart)
@@ -421,6 +495,38 @@ test_draws_lines (Fixture       *f,
   cairo_surface_destroy (surface);
 }
 
+/* Far more bins than pixels: still the line where the data is, and a gap
+ * where a whole column of bins is NaN. */
+static void
+test_draws_dense (Fixture       *f,
+                  gconstpointer  data)
+{
+  guint n = 20000;
+  g_autofree double *served = g_new (double, n);
+  graphene_rect_t area;
+  cairo_surface_t *surface;
+  GdkRGBA green;
+  double middle;
+
+  fill (served, n, 4);
+  rb_series_chart_set_series (f->chart, RB_METRIC_SERVED, served, n);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  rb_series_chart_get_plot_area (f->chart, &area);
+  g_assert_cmpfloat (area.size.width * 2, <, n);
+  rb_series_chart_get_metric_color (RB_METRIC_SERVED, FALSE, &green);
+  middle = area.origin.x + area.size.width / 2;
+
+  /* Bins in the middle 10 % (over 40 pixel columns) are gaps. */
+  for (guint i = n * 45 / 100; i < n * 55 / 100; i++)
+    served[i] = NAN;
+  rb_series_chart_set_series (f->chart, RB_METRIC_SERVED, served, n);
+
+  surface = render_chart (f->chart);
+  g_assert_true (column_has_color (surface, area.origin.x + area.size.width / 4, area.origin.y, &green));
+  g_assert_false (column_has_color (surface, middle, area.origin.y, &green));
+  cairo_surface_destroy (surface);
+}
+
 static void
 test_many_bins (Fixture       *f,
                 gconstpointer  data)
@@ -483,7 +589,9 @@ main (int   argc,
   g_test_add_func ("/app/series-chart/clear", test_clear);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/app/series-chart/hover", test_hover);
+  ADD ("/app/series-chart/pointer-and-keys", test_pointer_and_keys);
   ADD ("/app/series-chart/draws-lines", test_draws_lines);
+  ADD ("/app/series-chart/draws-dense", test_draws_dense);
   ADD ("/app/series-chart/many-bins", test_many_bins);
 #undef ADD
 
