@@ -559,6 +559,7 @@ page_fetched_cb (GObject      *object,
   g_autoptr(GTask) parse_task = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
   PageData *page;
 
   body = finish_request (self, object, data->msg, result, &error);
@@ -573,8 +574,8 @@ page_fetched_cb (GObject      *object,
   page->authority = g_strdup (data->authority);
   page->body = g_steal_pointer (&body);
 
-  parse_task = g_task_new (self, g_task_get_cancellable (task), page_parsed_cb,
-                           g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  parse_task = g_task_new (self, cancellable, page_parsed_cb, g_steal_pointer (&task));
   g_task_set_source_tag (parse_task, parse_page_worker);
   g_task_set_name (parse_task, "[runboard] parse run list");
   g_task_set_task_data (parse_task, page, (GDestroyNotify) page_data_free);

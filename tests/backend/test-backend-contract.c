@@ -1,0 +1,734 @@
+/* test-backend-contract.c — one contract, two backends
+ *
+ * Every contract test below runs twice: against RbLocalBackend on a temp
+ * copy of tests/data/sample, and against RbRemoteBackend talking to a real
+ * runboard-server (RUNBOARD_SERVER) that the fixture starts on
+ * 127.0.0.1:0 with another temp copy. The expected values come from core
+ * (RbRunStore on the fixture's own copy), so both backends are held to the
+ * same bytes, codes and messages. The server dies with the test process
+ * even when an assertion aborts it (PR_SET_PDEATHSIG).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "rb-data-dir.h"
+#include "rb-error.h"
+#include "rb-json.h"
+#include "rb-local-backend.h"
+#include "rb-remote-backend.h"
+#include "rb-run-store.h"
+#include "rb-test-util.h"
+
+#define LISTENING_PREFIX "Listening on http://127.0.0.1:"
+/* Remote change polling in these tests (the default is 3 s). */
+#define TEST_POLL_INTERVAL_MS 100
+
+typedef enum
+{
+  BACKEND_LOCAL,
+  BACKEND_REMOTE,
+} BackendKind;
+
+typedef struct
+{
+  BackendKind  kind;
+  char        *tmp;
+  char        *data_dir;
+  char        *log_path;
+  GSubprocess *proc;       /* remote: the server */
+  char        *base_url;   /* remote: http://127.0.0.1:PORT/ */
+  RbBackend   *backend;
+} Fixture;
+
+/*
+ * The server
+ */
+
+static void
+child_setup (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* Starts runboard-server on a free loopback port over @data_dir; returns
+ * its base URL. */
+static GSubprocess *
+server_start (const char  *data_dir,
+              const char  *log_path,
+              char       **base_url)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  guint64 port;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
+  proc = g_subprocess_launcher_spawn (launcher, &error, rb_test_server_path (),
+                                      "--listen", "127.0.0.1:0",
+                                      "--data-dir", data_dir,
+                                      NULL);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, LISTENING_PREFIX));
+  g_assert_true (g_str_has_suffix (line, "/"));
+  port = g_ascii_strtoull (line + strlen (LISTENING_PREFIX), NULL, 10);
+  g_assert_cmpuint (port, >, 0);
+  g_assert_cmpuint (port, <, 65536);
+
+  *base_url = g_strdup_printf ("http://127.0.0.1:%u/", (guint) port);
+  return g_steal_pointer (&proc);
+}
+
+static void
+server_stop (GSubprocess *proc)
+{
+  if (proc == NULL)
+    return;
+
+  g_subprocess_force_exit (proc);
+  g_subprocess_wait (proc, NULL, NULL);
+}
+
+/* A loopback port nothing listens on (bound, then closed). */
+static guint16
+closed_port (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  return port;
+}
+
+/*
+ * Fixture
+ */
+
+/* A fresh temp copy of tests/data/sample. */
+static char *
+copy_sample (const char *tmp,
+             const char *name)
+{
+  g_autofree char *sample = rb_test_data_path ("sample", NULL);
+  char *data_dir = g_build_filename (tmp, name, NULL);
+
+  g_assert_true (g_file_test (sample, G_FILE_TEST_IS_DIR));
+  rb_test_copy_tree (sample, data_dir);
+  return data_dir;
+}
+
+static RbBackend *
+new_backend (Fixture *f)
+{
+  if (f->kind == BACKEND_LOCAL)
+    return RB_BACKEND (rb_local_backend_new (f->data_dir));
+
+  return g_object_new (RB_TYPE_REMOTE_BACKEND,
+                       "base-url", f->base_url,
+                       "poll-interval-ms", TEST_POLL_INTERVAL_MS,
+                       NULL);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->kind = GPOINTER_TO_INT (data);
+  f->tmp = rb_test_make_temp_dir ();
+  f->data_dir = copy_sample (f->tmp, f->kind == BACKEND_LOCAL ? "local" : "served");
+  f->log_path = g_build_filename (f->tmp, "server.log", NULL);
+
+  if (f->kind == BACKEND_REMOTE)
+    f->proc = server_start (f->data_dir, f->log_path, &f->base_url);
+
+  f->backend = new_backend (f);
+}
+
+/* Drops the last reference to @object and asserts it is finalized. A
+ * worker thread or a request being torn down may hold it a moment after
+ * its callback ran: allow a few seconds. */
+static void
+assert_finalized_soon (gpointer object)
+{
+  gpointer weak = object;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+
+  while (weak != NULL && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+
+  g_assert_null (weak);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->backend != NULL)
+    assert_finalized_soon (f->backend);
+  server_stop (f->proc);
+  g_clear_object (&f->proc);
+  rb_test_remove_tree (f->tmp);
+  g_free (f->tmp);
+  g_free (f->data_dir);
+  g_free (f->log_path);
+  g_free (f->base_url);
+}
+
+/*
+ * Calling the backend synchronously (spinning the default context)
+ */
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *slot;
+}
+
+static GPtrArray *
+list_runs (RbBackend     *backend,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  rb_backend_list_runs_async (backend, cancellable, store_result_cb, &result);
+  return rb_backend_list_runs_finish (backend, wait_result (&result), error);
+}
+
+static RbRun *
+get_run (RbBackend     *backend,
+         const char    *run_id,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  rb_backend_get_run_async (backend, run_id, cancellable, store_result_cb, &result);
+  return rb_backend_get_run_finish (backend, wait_result (&result), error);
+}
+
+static RbBackendCapabilities *
+get_capabilities (RbBackend     *backend,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  rb_backend_get_capabilities_async (backend, cancellable, store_result_cb, &result);
+  return rb_backend_get_capabilities_finish (backend, wait_result (&result), error);
+}
+
+/* Spins the default main context until *flag or @timeout_ms passed. */
+static gboolean
+spin_until (const gboolean *flag,
+            guint           timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!*flag && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+
+  return *flag;
+}
+
+static char *
+summary_json (RbRun *run)
+{
+  g_autoptr(JsonNode) node = rb_run_to_summary_json (run);
+
+  return rb_json_to_data (node, NULL);
+}
+
+static char *
+detail_json (RbRun *run)
+{
+  g_autoptr(JsonNode) node = rb_run_to_detail_json (run);
+
+  return rb_json_to_data (node, NULL);
+}
+
+/* What core says about @run_id in @data_dir: the error, if any. */
+static GError *
+store_get_error (const char *data_dir,
+                 const char *run_id)
+{
+  g_autoptr(RbRunStore) store = rb_run_store_new (data_dir);
+  g_autoptr(RbRun) run = NULL;
+  GError *error = NULL;
+
+  run = rb_run_store_get (store, run_id, &error);
+  g_assert_true ((run == NULL) == (error != NULL));
+  return error;
+}
+
+/* Same domain, code, message and field. */
+static void
+assert_same_error (const GError *actual,
+                   const GError *expected)
+{
+  g_assert_nonnull (actual);
+  g_assert_nonnull (expected);
+  g_assert_error (actual, expected->domain, expected->code);
+  g_assert_cmpstr (actual->message, ==, expected->message);
+  g_assert_cmpstr (rb_error_get_field (actual), ==, rb_error_get_field (expected));
+}
+
+/*
+ * The contract (each runs against both backends)
+ */
+
+static void
+test_display_name (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *expected = f->kind == BACKEND_LOCAL ? "Local" : "127.0.0.1";
+
+  g_assert_cmpstr (rb_backend_get_display_name (f->backend), ==, expected);
+}
+
+static void
+test_list_matches_core (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(RbRunStore) store = rb_run_store_new (f->data_dir);
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_broken = 0;
+
+  expected = rb_run_store_list_all (store, NULL, &error);
+  g_assert_no_error (error);
+  runs = list_runs (f->backend, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (runs);
+
+  /* The sample: both eras, both modes, a replay, a broken run. */
+  g_assert_cmpuint (runs->len, ==, 6);
+  g_assert_cmpuint (runs->len, ==, expected->len);
+
+  for (guint i = 0; i < runs->len; i++)
+    {
+      RbRun *run = g_ptr_array_index (runs, i);
+      RbRun *want = g_ptr_array_index (expected, i);
+      g_autofree char *got_json = NULL;
+      g_autofree char *want_json = NULL;
+
+      g_assert_true (RB_IS_RUN (run));
+      g_assert_cmpstr (rb_run_get_run_id (run), ==, rb_run_get_run_id (want));
+
+      got_json = summary_json (run);
+      want_json = summary_json (want);
+      g_assert_cmpstr (got_json, ==, want_json);
+
+      /* Broken runs last, with their diagnostic. */
+      g_assert_cmpstr (rb_run_get_diagnostic (run), ==, rb_run_get_diagnostic (want));
+      if (rb_run_get_diagnostic (run) != NULL)
+        n_broken++;
+      else
+        g_assert_cmpuint (n_broken, ==, 0);
+    }
+
+  g_assert_cmpuint (n_broken, ==, 1);
+}
+
+static void
+test_get_matches_core (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(RbRunStore) store = rb_run_store_new (f->data_dir);
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_readable = 0;
+
+  runs = list_runs (f->backend, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < runs->len; i++)
+    {
+      const char *run_id = rb_run_get_run_id (g_ptr_array_index (runs, i));
+      g_autoptr(RbRun) want = NULL;
+      g_autoptr(RbRun) run = NULL;
+      g_autoptr(GError) want_error = NULL;
+      g_autoptr(GError) get_error = NULL;
+      g_autofree char *got_json = NULL;
+      g_autofree char *want_json = NULL;
+
+      want = rb_run_store_get (store, run_id, &want_error);
+      run = get_run (f->backend, run_id, NULL, &get_error);
+
+      if (want == NULL)
+        {
+          /* The broken run: 422 run_unreadable naming the file, same words. */
+          g_assert_error (want_error, RB_ERROR, RB_ERROR_RUN_UNREADABLE);
+          assert_same_error (get_error, want_error);
+          g_assert_null (run);
+          g_assert_null (strstr (get_error->message, f->tmp));
+          continue;
+        }
+
+      g_assert_no_error (get_error);
+      g_assert_true (RB_IS_RUN (run));
+      g_assert_true (rb_run_has_detail (run));
+
+      got_json = detail_json (run);
+      want_json = detail_json (want);
+      g_assert_cmpstr (got_json, ==, want_json);
+      n_readable++;
+    }
+
+  g_assert_cmpuint (n_readable, ==, 5);
+}
+
+static void
+test_get_not_found (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *run_id = "run_20000101T000000Z_deadbeef";
+  g_autoptr(GError) expected = store_get_error (f->data_dir, run_id);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RbRun) run = NULL;
+
+  run = get_run (f->backend, run_id, NULL, &error);
+  g_assert_null (run);
+  g_assert_error (error, RB_ERROR, RB_ERROR_NOT_FOUND);
+  assert_same_error (error, expected);
+}
+
+static void
+test_get_invalid_id (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *ids[] = { "../../etc", "a/b", "..", "-leading-dash", "sp ace", "" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(GError) expected = store_get_error (f->data_dir, ids[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RbRun) run = NULL;
+
+      run = get_run (f->backend, ids[i], NULL, &error);
+      g_assert_null (run);
+      g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST);
+      g_assert_cmpstr (rb_error_get_field (error), ==, "runId");
+      assert_same_error (error, expected);
+    }
+}
+
+static void
+test_capabilities (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(RbBackendCapabilities) caps = NULL;
+  g_autoptr(RbBackendCapabilities) copy = NULL;
+  g_autoptr(GError) error = NULL;
+
+  caps = get_capabilities (f->backend, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (caps);
+  g_assert_true (caps->telemetry_generation);
+  g_assert_cmpstr (caps->version, ==, PACKAGE_VERSION);
+
+  copy = g_boxed_copy (RB_TYPE_BACKEND_CAPABILITIES, caps);
+  g_assert_true (copy->telemetry_generation);
+  g_assert_cmpstr (copy->version, ==, PACKAGE_VERSION);
+}
+
+static void
+on_changed_cb (RbBackend *backend,
+               gboolean  *fired)
+{
+  *fired = TRUE;
+}
+
+static void
+test_changed_on_stamp (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean fired = FALSE;
+  gulong handler;
+
+  g_assert_true (rb_data_dir_ensure (f->data_dir, &error));
+  g_assert_no_error (error);
+
+  handler = g_signal_connect (f->backend, "changed", G_CALLBACK (on_changed_cb), &fired);
+
+  /* A listing is what goes stale: take one, then let the folder settle. */
+  runs = list_runs (f->backend, NULL, &error);
+  g_assert_no_error (error);
+  spin_until (&fired, 500);
+  fired = FALSE;
+
+  g_assert_true (rb_data_dir_touch_stamp (f->data_dir, &error));
+  g_assert_no_error (error);
+  g_assert_true (spin_until (&fired, 5000));
+
+  /* One change, one signal; then quiet. */
+  fired = FALSE;
+  g_assert_false (spin_until (&fired, 500));
+
+  g_signal_handler_disconnect (f->backend, handler);
+}
+
+static void
+assert_cancelled (GError *error)
+{
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
+test_cancelled_before (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(RbRun) run = NULL;
+  g_autoptr(RbBackendCapabilities) caps = NULL;
+  g_autoptr(GError) list_error = NULL;
+  g_autoptr(GError) get_error = NULL;
+  g_autoptr(GError) caps_error = NULL;
+
+  g_cancellable_cancel (cancellable);
+
+  runs = list_runs (f->backend, cancellable, &list_error);
+  g_assert_null (runs);
+  assert_cancelled (list_error);
+
+  run = get_run (f->backend, "run_20261120T081500Z_7c1e2a90", cancellable, &get_error);
+  g_assert_null (run);
+  assert_cancelled (get_error);
+
+  caps = get_capabilities (f->backend, cancellable, &caps_error);
+  g_assert_null (caps);
+  assert_cancelled (caps_error);
+}
+
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Cancelled after the call started (the first main loop iteration). */
+static void
+test_cancelled_in_flight (Fixture       *f,
+                          gconstpointer  data)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_idle_add_full (G_PRIORITY_HIGH, cancel_cb, g_object_ref (cancellable), g_object_unref);
+      if (i == 0)
+        {
+          g_autoptr(GPtrArray) runs = NULL;
+
+          rb_backend_list_runs_async (f->backend, cancellable, store_result_cb, &result);
+          runs = rb_backend_list_runs_finish (f->backend, wait_result (&result), &error);
+          g_assert_null (runs);
+        }
+      else
+        {
+          g_autoptr(RbRun) run = NULL;
+
+          rb_backend_get_run_async (f->backend, "run_20261120T081500Z_7c1e2a90",
+                                    cancellable, store_result_cb, &result);
+          run = rb_backend_get_run_finish (f->backend, wait_result (&result), &error);
+          g_assert_null (run);
+        }
+      assert_cancelled (error);
+    }
+}
+
+/*
+ * Remote only
+ */
+
+static void
+test_remote_unreachable (void)
+{
+  guint16 port = closed_port ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", port);
+  g_autofree char *prefix = g_strdup_printf ("Can't reach the server at 127.0.0.1:%u: ", port);
+  g_autoptr(RbRemoteBackend) backend = rb_remote_backend_new (url, NULL);
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(RbRun) run = NULL;
+  g_autoptr(RbBackendCapabilities) caps = NULL;
+  g_autoptr(GError) list_error = NULL;
+  g_autoptr(GError) get_error = NULL;
+  g_autoptr(GError) caps_error = NULL;
+
+
+  runs = list_runs (RB_BACKEND (backend), NULL, &list_error);
+  g_assert_null (runs);
+  g_assert_error (list_error, RB_ERROR, RB_ERROR_UNREACHABLE);
+  g_assert_true (g_str_has_prefix (list_error->message, prefix));
+
+  run = get_run (RB_BACKEND (backend), "run_20261120T081500Z_7c1e2a90", NULL, &get_error);
+  g_assert_null (run);
+  g_assert_error (get_error, RB_ERROR, RB_ERROR_UNREACHABLE);
+  g_assert_true (g_str_has_prefix (get_error->message, prefix));
+
+  caps = get_capabilities (RB_BACKEND (backend), NULL, &caps_error);
+  g_assert_null (caps);
+  g_assert_error (caps_error, RB_ERROR, RB_ERROR_UNREACHABLE);
+  g_assert_true (g_str_has_prefix (caps_error->message, prefix));
+
+  g_assert_cmpstr (rb_backend_get_display_name (RB_BACKEND (backend)), ==, "127.0.0.1");
+  g_assert_cmpstr (rb_remote_backend_get_base_url (backend), ==, url);
+}
+
+static void
+test_remote_bad_url (void)
+{
+  g_autoptr(RbRemoteBackend) backend = rb_remote_backend_new ("ftp://example.org", NULL);
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  runs = list_runs (RB_BACKEND (backend), NULL, &error);
+  g_assert_null (runs);
+  g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST);
+  g_assert_cmpstr (error->message, ==,
+                   "“ftp://example.org/” is not a server address (expected http://HOST:PORT/)");
+}
+
+/* Both backends side by side over copies of the same data: the same bytes. */
+static void
+test_parity (void)
+{
+  g_autofree char *tmp = rb_test_make_temp_dir ();
+  g_autofree char *local_dir = copy_sample (tmp, "local");
+  g_autofree char *served_dir = copy_sample (tmp, "served");
+  g_autofree char *log_path = g_build_filename (tmp, "server.log", NULL);
+  g_autofree char *base_url = NULL;
+  g_autoptr(GSubprocess) proc = server_start (served_dir, log_path, &base_url);
+  g_autoptr(RbLocalBackend) local = rb_local_backend_new (local_dir);
+  g_autoptr(RbRemoteBackend) remote = rb_remote_backend_new (base_url, NULL);
+  g_autoptr(GPtrArray) local_runs = NULL;
+  g_autoptr(GPtrArray) remote_runs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  local_runs = list_runs (RB_BACKEND (local), NULL, &error);
+  g_assert_no_error (error);
+  remote_runs = list_runs (RB_BACKEND (remote), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (local_runs->len, ==, remote_runs->len);
+
+  for (guint i = 0; i < local_runs->len; i++)
+    {
+      RbRun *a = g_ptr_array_index (local_runs, i);
+      RbRun *b = g_ptr_array_index (remote_runs, i);
+      g_autofree char *a_json = summary_json (a);
+      g_autofree char *b_json = summary_json (b);
+      g_autoptr(RbRun) a_detail = NULL;
+      g_autoptr(RbRun) b_detail = NULL;
+      g_autoptr(GError) a_error = NULL;
+      g_autoptr(GError) b_error = NULL;
+
+      g_assert_cmpstr (a_json, ==, b_json);
+
+      a_detail = get_run (RB_BACKEND (local), rb_run_get_run_id (a), NULL, &a_error);
+      b_detail = get_run (RB_BACKEND (remote), rb_run_get_run_id (b), NULL, &b_error);
+      if (a_detail == NULL)
+        {
+          g_assert_null (b_detail);
+          assert_same_error (b_error, a_error);
+        }
+      else
+        {
+          g_autofree char *a_detail_json = detail_json (a_detail);
+          g_autofree char *b_detail_json = detail_json (b_detail);
+
+          g_assert_no_error (b_error);
+          g_assert_cmpstr (a_detail_json, ==, b_detail_json);
+        }
+    }
+
+  g_clear_object (&remote);
+  server_stop (proc);
+  rb_test_remove_tree (tmp);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const struct
+  {
+    const char *name;
+    void (*func) (Fixture *, gconstpointer);
+  } contract[] = {
+    { "display-name",        test_display_name },
+    { "list/matches-core",   test_list_matches_core },
+    { "get/matches-core",    test_get_matches_core },
+    { "get/not-found",       test_get_not_found },
+    { "get/invalid-id",      test_get_invalid_id },
+    { "capabilities",        test_capabilities },
+    { "changed/stamp",       test_changed_on_stamp },
+    { "cancelled/before",    test_cancelled_before },
+    { "cancelled/in-flight", test_cancelled_in_flight },
+  };
+  static const char *kinds[] = { "local", "remote" };
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (contract); i++)
+        {
+          g_autofree char *path = g_strdup_printf ("/backend-contract/%s/%s",
+                                                   kinds[k], contract[i].name);
+
+          g_test_add (path, Fixture, GINT_TO_POINTER (k),
+                      fixture_setup, contract[i].func, fixture_teardown);
+        }
+    }
+
+  g_test_add_func ("/backend-contract/parity", test_parity);
+  g_test_add_func ("/backend-contract/remote-only/unreachable", test_remote_unreachable);
+  g_test_add_func ("/backend-contract/remote-only/bad-url", test_remote_bad_url);
+
+  return g_test_run ();
+}
