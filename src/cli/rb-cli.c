@@ -10,28 +10,12 @@
 #include <string.h>
 
 #include "rb-cli.h"
+#include "rb-cli-private.h"
 #include "rb-data-dir.h"
 #include "rb-error.h"
 #include "rb-ident.h"
 #include "rb-json.h"
 #include "rb-run-store.h"
-
-#define PROGRAM "runboard-cli"
-
-typedef struct
-{
-  /* Global options */
-  char       *data_dir_option;
-  char       *server_url;
-  char       *token_file;
-
-  /* Per command */
-  gboolean    json;
-
-  /* Owned */
-  char       *data_dir;
-  RbRunStore *store;
-} RbCli;
 
 typedef int (*RbCliCommandFunc) (RbCli  *cli,
                                  int     argc,
@@ -45,33 +29,22 @@ typedef struct
   const char       *usage;
 } RbCliCommand;
 
-/* A command option that becomes an api.md query parameter (or, with a NULL
- * @param, a CLI-only switch handled by the command). */
-typedef struct
-{
-  const char *name;          /* "--mode" */
-  const char *param;         /* "mode" */
-  gboolean    takes_value;
-  const char *flag_value;    /* value stored for a switch */
-} RbCliOption;
+/* The command list is the usage of each entry of the command table. */
+static const char global_usage_head[] =
+  N_("Usage: runboard-cli [--data-dir DIR | --server URL [--token-file F]] COMMAND ...\n"
+     "\n"
+     "Commands:\n");
 
-static const char global_usage[] =
-  "Usage: " PROGRAM " [--data-dir DIR | --server URL [--token-file F]] COMMAND ...\n"
-  "\n"
-  "Commands:\n"
-  "  runs list [--mode M] [--template ID] [--telemetry available|missing] [--has-warnings]\n"
-  "            [--search TEXT] [--sort created|template] [--order asc|desc]\n"
-  "            [--page N] [--page-size N] [--json]\n"
-  "  runs show RUN [--json]\n"
-  "\n"
-  "Options:\n"
-  "  --data-dir DIR     use the data folder DIR (default: RUNBOARD_DATA_DIR, the\n"
-  "                     data-directory setting, then $XDG_DATA_HOME/runboard)\n"
-  "  --server URL       talk to a Runboard server instead of a local data folder\n"
-  "  --token-file F     bearer token for --server, read from the file F\n"
-  "  --json             print the API's JSON body (also for errors) on stdout\n"
-  "  --help             show this help\n"
-  "  --version          show the version\n";
+static const char global_usage_tail[] =
+  N_("\n"
+     "Options:\n"
+     "  --data-dir DIR     use the data folder DIR (default: RUNBOARD_DATA_DIR, the\n"
+     "                     data-directory setting, then $XDG_DATA_HOME/runboard)\n"
+     "  --server URL       talk to a Runboard server instead of a local data folder\n"
+     "  --token-file F     bearer token for --server, read from the file F\n"
+     "  --json             print the API's JSON body (also for errors) on stdout\n"
+     "  --help             show this help\n"
+     "  --version          show the version\n");
 
 static void
 rb_cli_clear (RbCli *cli)
@@ -87,13 +60,9 @@ rb_cli_clear (RbCli *cli)
  * Output
  */
 
-static int
-usage_error (const char *format,
-             ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format,
-             ...)
+int
+rb_cli_usage_error (const char *format,
+                    ...)
 {
   g_autofree char *message = NULL;
   va_list args;
@@ -102,13 +71,13 @@ usage_error (const char *format,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_printerr ("%s: %s\n", PROGRAM, message);
-  g_printerr ("Try '%s --help' for more information.\n", PROGRAM);
+  g_printerr ("%s: %s\n", RB_CLI_PROGRAM, message);
+  g_printerr (_("Try '%s --help' for more information.\n"), RB_CLI_PROGRAM);
   return RB_CLI_EXIT_USAGE;
 }
 
-static void
-print_json (JsonNode *node)
+void
+rb_cli_print_json (JsonNode *node)
 {
   g_autofree char *data = NULL;
   gsize len = 0;
@@ -120,28 +89,28 @@ print_json (JsonNode *node)
 
 /* Reports @error like the server would: with --json, the error body on
  * stdout; otherwise its sentence on stderr. Returns the exit status. */
-static int
-report_error (RbCli        *cli,
-              const GError *error)
+int
+rb_cli_report_error (RbCli        *cli,
+                     const GError *error)
 {
   if (cli->json)
     {
       g_autoptr(JsonNode) body = rb_error_to_json (error);
-      print_json (body);
+      rb_cli_print_json (body);
     }
   else if (error->domain == RB_ERROR)
     {
-      g_printerr ("%s: %s\n", PROGRAM, error->message);
+      g_printerr ("%s: %s\n", RB_CLI_PROGRAM, error->message);
     }
   else
     {
-      g_printerr ("%s: internal error: %s\n", PROGRAM, error->message);
+      g_printerr (_("%s: internal error: %s\n"), RB_CLI_PROGRAM, error->message);
     }
   return rb_error_code_exit_status (rb_error_get_code (error));
 }
 
-static const char *
-or_dash (const char *value)
+const char *
+rb_cli_or_dash (const char *value)
 {
   return value != NULL && *value != '\0' ? value : "-";
 }
@@ -153,7 +122,7 @@ format_created_short (const char *created_utc)
   char *text;
 
   if (created_utc == NULL || strlen (created_utc) < 16)
-    return g_strdup (or_dash (created_utc));
+    return g_strdup (rb_cli_or_dash (created_utc));
   text = g_strndup (created_utc, 16);
   if (text[10] == 'T')
     text[10] = ' ';
@@ -212,18 +181,19 @@ option_matches (const char  *arg,
 }
 
 /* Reads one command's arguments: options in @options become entries of
- * @params, "--json" sets cli->json, anything else not starting with "-" is
- * collected in @positional. Returns 0, or an exit status after printing a
- * usage error. */
-static int
-parse_command_args (RbCli              *cli,
-                    const char         *command,
-                    const RbCliOption  *options,
-                    guint               n_options,
-                    int                 argc,
-                    char              **argv,
-                    GHashTable         *params,
-                    GPtrArray          *positional)
+ * @params (repeatable ones are appended to @repeated), "--json" sets
+ * cli->json, anything else not starting with "-" is collected in
+ * @positional. Returns 0, or an exit status after printing a usage error. */
+int
+rb_cli_parse_args (RbCli              *cli,
+                   const char         *command,
+                   const RbCliOption  *options,
+                   guint               n_options,
+                   int                 argc,
+                   char              **argv,
+                   GHashTable         *params,
+                   GPtrArray          *positional,
+                   GPtrArray          *repeated)
 {
   gboolean only_positional = FALSE;
 
@@ -246,7 +216,7 @@ parse_command_args (RbCli              *cli,
       if (option_matches (arg, "--json", &value))
         {
           if (value != NULL)
-            return usage_error ("option '--json' takes no value");
+            return rb_cli_usage_error (_("option '%s' takes no value"), "--json");
           cli->json = TRUE;
           continue;
         }
@@ -260,26 +230,29 @@ parse_command_args (RbCli              *cli,
           if (!opt->takes_value)
             {
               if (value != NULL)
-                return usage_error ("option '%s' takes no value", opt->name);
+                return rb_cli_usage_error (_("option '%s' takes no value"), opt->name);
               value = opt->flag_value;
             }
           else if (value == NULL)
             {
               if (i + 1 >= argc)
-                return usage_error ("option '%s' needs a value", opt->name);
+                return rb_cli_usage_error (_("option '%s' needs a value"), opt->name);
               value = argv[++i];
             }
-          g_hash_table_replace (params, g_strdup (opt->param), g_strdup (value));
+          if (opt->repeatable && repeated != NULL)
+            g_ptr_array_add (repeated, (gpointer) value);
+          else
+            g_hash_table_replace (params, g_strdup (opt->param), g_strdup (value));
         }
       if (!matched)
-        return usage_error ("unknown option '%s' for '%s'", arg, command);
+        return rb_cli_usage_error (_("unknown option '%s' for '%s'"), arg, command);
     }
   return 0;
 }
 
-static gboolean
-ensure_store (RbCli   *cli,
-              GError **error)
+gboolean
+rb_cli_ensure_store (RbCli   *cli,
+                     GError **error)
 {
   if (cli->store != NULL)
     return TRUE;
@@ -309,17 +282,21 @@ print_runs_table (GPtrArray        *runs,
                   guint             total_count,
                   const RbRunQuery *query)
 {
-  static const char *headers[] = { "RUN", "TEMPLATE", "MODE", "CREATED", "WARNINGS", "TELEMETRY" };
+  static const char *header_names[] = { N_("RUN"), N_("TEMPLATE"), N_("MODE"), N_("CREATED"), N_("WARNINGS"), N_("TELEMETRY") };
+  const char *headers[G_N_ELEMENTS (header_names)];
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   glong widths[G_N_ELEMENTS (headers)];
   guint n_broken = 0;
 
+  for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
+    headers[c] = _(header_names[c]);
+
   if (runs->len == 0)
     {
       if (total_count == 0)
-        g_print ("No runs.\n");
+        g_print (_("No runs.\n"));
       else
-        g_print ("No runs on page %u (%u runs in all).\n", query->page, total_count);
+        g_print (_("No runs on page %u (%u runs in all).\n"), query->page, total_count);
       return;
     }
 
@@ -336,17 +313,17 @@ print_runs_table (GPtrArray        *runs,
       if (rb_run_get_diagnostic (run) != NULL)
         {
           n_broken++;
-          title = "(unreadable)";
+          title = _("(unreadable)");
         }
       else if (title == NULL)
         title = rb_run_get_template_id (run);
 
-      row[0] = ellipsize (or_dash (rb_run_get_run_id (run)), 40);
-      row[1] = ellipsize (or_dash (title), 32);
-      row[2] = g_strdup (or_dash (rb_run_get_mode (run)));
+      row[0] = ellipsize (rb_cli_or_dash (rb_run_get_run_id (run)), 40);
+      row[1] = ellipsize (rb_cli_or_dash (title), 32);
+      row[2] = g_strdup (rb_cli_or_dash (rb_run_get_mode (run)));
       row[3] = format_created_short (rb_run_get_created_utc (run));
       row[4] = g_strdup_printf ("%u", rb_run_get_warning_count (run));
-      row[5] = g_strdup (telemetry != NULL && telemetry->available ? "available" : "missing");
+      row[5] = g_strdup (telemetry != NULL && telemetry->available ? _("available") : _("missing"));
       for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
         widths[c] = MAX (widths[c], g_utf8_strlen (row[c], -1));
       g_ptr_array_add (rows, row);
@@ -368,7 +345,7 @@ print_runs_table (GPtrArray        *runs,
   if (total_count > runs->len)
     {
       guint first = (query->page - 1) * query->page_size + 1;
-      g_print ("\nRuns %u–%u of %u (page %u).\n",
+      g_print (_("\nRuns %u–%u of %u (page %u).\n"),
                first, first + runs->len - 1, total_count, query->page);
     }
 
@@ -380,7 +357,7 @@ print_runs_table (GPtrArray        *runs,
           RbRun *run = g_ptr_array_index (runs, i);
 
           if (rb_run_get_diagnostic (run) != NULL)
-            g_print ("%s: %s\n", or_dash (rb_run_get_run_id (run)), rb_run_get_diagnostic (run));
+            g_print ("%s: %s\n", rb_cli_or_dash (rb_run_get_run_id (run)), rb_run_get_diagnostic (run));
         }
     }
 }
@@ -398,28 +375,28 @@ cmd_runs_list (RbCli  *cli,
   guint total_count = 0;
   int status;
 
-  status = parse_command_args (cli, "runs list", runs_list_options,
-                               G_N_ELEMENTS (runs_list_options), argc, argv,
-                               params, positional);
+  status = rb_cli_parse_args (cli, "runs list", runs_list_options,
+                              G_N_ELEMENTS (runs_list_options), argc, argv,
+                              params, positional, NULL);
   if (status != 0)
     return status;
   if (positional->len > 0)
-    return usage_error ("unexpected argument '%s' for 'runs list'",
-                        (const char *) g_ptr_array_index (positional, 0));
+    return rb_cli_usage_error (_("unexpected argument '%s' for '%s'"),
+                               (const char *) g_ptr_array_index (positional, 0), "runs list");
 
   rb_run_query_init (&query);
   if (!rb_run_query_parse (&query, params, &error) ||
-      !ensure_store (cli, &error) ||
+      !rb_cli_ensure_store (cli, &error) ||
       !(runs = rb_run_store_list (cli->store, &query, &total_count, NULL, &error)))
     {
       rb_run_query_clear (&query);
-      return report_error (cli, error);
+      return rb_cli_report_error (cli, error);
     }
 
   if (cli->json)
     {
       g_autoptr(JsonNode) body = rb_run_page_to_json (runs, total_count, &query);
-      print_json (body);
+      rb_cli_print_json (body);
     }
   else
     {
@@ -437,7 +414,7 @@ static void
 print_field (const char *label,
              const char *value)
 {
-  g_print ("%-12s%s\n", label, or_dash (value));
+  g_print ("%-12s%s\n", label, rb_cli_or_dash (value));
 }
 
 static char *
@@ -460,13 +437,13 @@ print_run_warnings (RbRun *run)
       RbWarning *w = g_ptr_array_index (warnings, i);
       g_autoptr(GString) line = g_string_new (NULL);
 
-      g_string_append_printf (line, "  - %s: %s", or_dash (w->code), or_dash (w->message));
+      g_string_append_printf (line, "  - %s: %s", rb_cli_or_dash (w->code), rb_cli_or_dash (w->message));
       if (w->node_id != NULL)
-        g_string_append_printf (line, " (node %s)", w->node_id);
+        g_string_append_printf (line, _(" (node %s)"), w->node_id);
       if (w->bins != NULL && w->bins->len > 0)
         {
           g_autofree char *bins = format_bins (w->bins);
-          g_string_append_printf (line, " [bins %s]", bins);
+          g_string_append_printf (line, _(" [bins %s]"), bins);
         }
       g_print ("%s\n", line->str);
     }
@@ -480,19 +457,20 @@ print_run_telemetry (RbRun *run)
 
   if (telemetry == NULL || !telemetry->available)
     {
-      print_field ("Telemetry:", "missing");
+      print_field (_("Telemetry:"), _("missing"));
       return;
     }
-  g_string_append (text, "available");
+  g_string_append (text, _("available"));
   if (telemetry->capture_key != NULL)
-    g_string_append_printf (text, ", capture key %s", telemetry->capture_key);
+    g_string_append_printf (text, _(", capture key %s"), telemetry->capture_key);
   else
-    g_string_append (text, ", run-scoped");
+    g_string_append (text, _(", run-scoped"));
   if (telemetry->generated_at_utc != NULL)
-    g_string_append_printf (text, ", generated %s", telemetry->generated_at_utc);
-  g_string_append_printf (text, ", %u warning%s", telemetry->warning_count,
-                          telemetry->warning_count == 1 ? "" : "s");
-  print_field ("Telemetry:", text->str);
+    g_string_append_printf (text, _(", generated %s"), telemetry->generated_at_utc);
+  g_string_append (text, ", ");
+  g_string_append_printf (text, ngettext ("%u warning", "%u warnings", telemetry->warning_count),
+                          telemetry->warning_count);
+  print_field (_("Telemetry:"), text->str);
 }
 
 static void
@@ -503,7 +481,7 @@ print_run_parameters (RbRun *run)
 
   if (parameters == NULL || json_object_get_size (parameters) == 0)
     return;
-  g_print ("Parameters:\n");
+  g_print (_("Parameters:\n"));
   names = json_object_get_members (parameters);
   for (GList *l = names; l != NULL; l = l->next)
     {
@@ -521,14 +499,14 @@ print_run_topology (RbRun *run)
 
   if (nodes == NULL || nodes->len == 0)
     return;
-  g_print ("Topology:\n");
+  g_print (_("Topology:\n"));
   for (guint i = 0; i < nodes->len; i++)
     {
       RbTopologyNode *node = g_ptr_array_index (nodes, i);
       g_autoptr(GString) line = g_string_new (NULL);
       gboolean first = TRUE;
 
-      g_string_append_printf (line, "  %s (%s)", or_dash (node->id), or_dash (node->kind));
+      g_string_append_printf (line, "  %s (%s)", rb_cli_or_dash (node->id), rb_cli_or_dash (node->kind));
       for (guint m = 0; m < RB_N_METRICS; m++)
         {
           if (node->metrics[m] == NULL)
@@ -551,32 +529,32 @@ print_run_detail (RbRun *run)
   g_autofree char *warnings = NULL;
 
   template = g_strdup_printf ("%s (%s %s)",
-                              or_dash (rb_run_get_template_title (run)),
-                              or_dash (rb_run_get_template_id (run)),
-                              or_dash (rb_run_get_template_version (run)));
+                              rb_cli_or_dash (rb_run_get_template_title (run)),
+                              rb_cli_or_dash (rb_run_get_template_id (run)),
+                              rb_cli_or_dash (rb_run_get_template_version (run)));
   if (rb_run_get_has_grid (run))
-    grid = g_strdup_printf ("%u bins of %u %s", rb_run_get_bins (run),
-                            rb_run_get_bin_size (run), or_dash (rb_run_get_bin_unit (run)));
+    grid = g_strdup_printf (_("%u bins of %u %s"), rb_run_get_bins (run),
+                            rb_run_get_bin_size (run), rb_cli_or_dash (rb_run_get_bin_unit (run)));
   if (rb_run_get_has_rng (run))
-    rng = g_strdup_printf ("%s, seed %" G_GINT64_FORMAT,
-                           or_dash (rb_run_get_rng_kind (run)), rb_run_get_rng_seed (run));
+    rng = g_strdup_printf (_("%s, seed %" G_GINT64_FORMAT),
+                           rb_cli_or_dash (rb_run_get_rng_kind (run)), rb_run_get_rng_seed (run));
   if (rb_run_get_source_run_id (run) != NULL)
-    source = g_strdup_printf ("replay of %s from %s", rb_run_get_source_run_id (run),
-                              or_dash (rb_run_get_source_kind (run)));
+    source = g_strdup_printf (_("replay of %s from %s"), rb_run_get_source_run_id (run),
+                              rb_cli_or_dash (rb_run_get_source_kind (run)));
   warnings = g_strdup_printf ("%u", rb_run_get_warning_count (run));
 
-  print_field ("Run:", rb_run_get_run_id (run));
-  print_field ("Template:", template);
-  print_field ("Mode:", rb_run_get_mode (run));
-  print_field ("Created:", rb_run_get_created_utc (run));
-  print_field ("Grid:", grid);
-  print_field ("RNG:", rng);
+  print_field (_("Run:"), rb_run_get_run_id (run));
+  print_field (_("Template:"), template);
+  print_field (_("Mode:"), rb_run_get_mode (run));
+  print_field (_("Created:"), rb_run_get_created_utc (run));
+  print_field (_("Grid:"), grid);
+  print_field (_("RNG:"), rng);
   if (source != NULL)
-    print_field ("Source:", source);
+    print_field (_("Source:"), source);
   print_run_telemetry (run);
-  print_field ("Input hash:", rb_run_get_input_hash (run));
-  print_field ("Can replay:", rb_run_get_can_replay (run) ? "yes" : "no");
-  print_field ("Warnings:", warnings);
+  print_field (_("Input hash:"), rb_run_get_input_hash (run));
+  print_field ("Can replay:", rb_run_get_can_replay (run) ? _("yes") : _("no"));
+  print_field (_("Warnings:"), warnings);
   print_run_warnings (run);
   print_run_parameters (run);
   print_run_topology (run);
@@ -594,25 +572,25 @@ cmd_runs_show (RbCli  *cli,
   const char *run_id;
   int status;
 
-  status = parse_command_args (cli, "runs show", NULL, 0, argc, argv, params, positional);
+  status = rb_cli_parse_args (cli, "runs show", NULL, 0, argc, argv, params, positional, NULL);
   if (status != 0)
     return status;
   if (positional->len == 0)
-    return usage_error ("'runs show' needs a run id");
+    return rb_cli_usage_error (_("'%s' needs a run id"), "runs show");
   if (positional->len > 1)
-    return usage_error ("unexpected argument '%s' for 'runs show'",
-                        (const char *) g_ptr_array_index (positional, 1));
+    return rb_cli_usage_error (_("unexpected argument '%s' for '%s'"),
+                               (const char *) g_ptr_array_index (positional, 1), "runs show");
   run_id = g_ptr_array_index (positional, 0);
 
   if (!rb_ident_validate (RB_IDENT_RUN_ID, run_id, -1, "runId", &error) ||
-      !ensure_store (cli, &error) ||
+      !rb_cli_ensure_store (cli, &error) ||
       !(run = rb_run_store_get (cli->store, run_id, &error)))
-    return report_error (cli, error);
+    return rb_cli_report_error (cli, error);
 
   if (cli->json)
     {
       g_autoptr(JsonNode) body = rb_run_to_detail_json (run);
-      print_json (body);
+      rb_cli_print_json (body);
     }
   else
     {
@@ -625,13 +603,39 @@ cmd_runs_show (RbCli  *cli,
  * Dispatch
  */
 
+/* @name NULL: a one-word command ("run", "replay"). */
 static const RbCliCommand commands[] = {
   { "runs", "list", cmd_runs_list,
     "runs list [--mode M] [--template ID] [--telemetry available|missing] [--has-warnings]\n"
     "          [--search TEXT] [--sort created|template] [--order asc|desc]\n"
     "          [--page N] [--page-size N] [--json]" },
   { "runs", "show", cmd_runs_show, "runs show RUN [--json]" },
+  { "templates", "list", rb_cli_cmd_templates_list, "templates list [--json]" },
+  { "templates", "show", rb_cli_cmd_templates_show, "templates show ID [--json]" },
+  { "run", NULL, rb_cli_cmd_run,
+    "run TEMPLATE [--param NAME=VALUE]... [--params-file F.json] [--seed N]\n"
+    "          [--mode simulation|telemetry] [--from-run RUN | --capture-key KEY]\n"
+    "          [--run-id ID] [--deterministic] [--overwrite] [--dry-run] [--json]" },
+  { "replay", NULL, rb_cli_cmd_replay, "replay RUN --from model|telemetry [--json]" },
+  { "telemetry", "generate", rb_cli_cmd_telemetry_generate,
+    "telemetry generate RUN [--capture-key KEY | --run-scoped | --directory DIR]\n"
+    "          [--overwrite] [--gap-fill none|zero] [--dry-run] [--json]" },
+  { "telemetry", "list", rb_cli_cmd_telemetry_list, "telemetry list [--json]" },
 };
+
+static void
+print_global_usage (void)
+{
+  g_print ("%s", _(global_usage_head));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(GStrv) lines = g_strsplit (commands[i].usage, "\n", -1);
+
+      for (guint j = 0; lines[j] != NULL; j++)
+        g_print ("  %s\n", lines[j]);
+    }
+  g_print ("%s", _(global_usage_tail));
+}
 
 static gboolean
 wants_help (int    argc,
@@ -657,25 +661,26 @@ dispatch (RbCli  *cli,
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       const RbCliCommand *cmd = &commands[i];
+      int skip = cmd->name != NULL ? 2 : 1;
 
       if (!g_str_equal (argv[0], cmd->group))
         continue;
       group_known = TRUE;
-      if (argc < 2 || !g_str_equal (argv[1], cmd->name))
+      if (cmd->name != NULL && (argc < 2 || !g_str_equal (argv[1], cmd->name)))
         continue;
-      if (wants_help (argc - 2, argv + 2))
+      if (wants_help (argc - skip, argv + skip))
         {
-          g_print ("Usage: %s [GLOBAL OPTIONS] %s\n", PROGRAM, cmd->usage);
+          g_print (_("Usage: %s [GLOBAL OPTIONS] %s\n"), RB_CLI_PROGRAM, cmd->usage);
           return 0;
         }
-      return cmd->func (cli, argc - 2, argv + 2);
+      return cmd->func (cli, argc - skip, argv + skip);
     }
 
   if (!group_known)
-    return usage_error ("unknown command '%s'", argv[0]);
+    return rb_cli_usage_error (_("unknown command '%s'"), argv[0]);
   if (argc < 2)
-    return usage_error ("'%s' needs a subcommand", argv[0]);
-  return usage_error ("unknown command '%s %s'", argv[0], argv[1]);
+    return rb_cli_usage_error (_("'%s' needs a subcommand"), argv[0]);
+  return rb_cli_usage_error (_("unknown command '%s %s'"), argv[0], argv[1]);
 }
 
 /* Global options, up to the first word that is not one. Returns the index
@@ -698,12 +703,12 @@ parse_global_options (RbCli  *cli,
         break;
       if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
         {
-          g_print ("%s", global_usage);
+          print_global_usage ();
           return -1;
         }
       if (g_str_equal (arg, "--version"))
         {
-          g_print ("%s %s\n", PROGRAM, PACKAGE_VERSION);
+          g_print ("%s %s\n", RB_CLI_PROGRAM, PACKAGE_VERSION);
           return -1;
         }
       if (option_matches (arg, "--data-dir", &value))
@@ -723,17 +728,17 @@ parse_global_options (RbCli  *cli,
         }
       else
         {
-          return -1 - usage_error ("unknown option '%s'", arg);
+          return -1 - rb_cli_usage_error (_("unknown option '%s'"), arg);
         }
 
       if (value == NULL)
         {
           if (i + 1 >= argc)
-            return -1 - usage_error ("option '%s' needs a value", name);
+            return -1 - rb_cli_usage_error (_("option '%s' needs a value"), name);
           value = argv[++i];
         }
       if (*value == '\0')
-        return -1 - usage_error ("option '%s' needs a non-empty value", name);
+        return -1 - rb_cli_usage_error (_("option '%s' needs a non-empty value"), name);
       g_free (*target);
       *target = g_strdup (value);
     }
@@ -756,14 +761,14 @@ rb_cli_main (int    argc,
     }
 
   if (cli.data_dir_option != NULL && cli.server_url != NULL)
-    status = usage_error ("use either '--data-dir' or '--server', not both");
+    status = rb_cli_usage_error (_("use either '--data-dir' or '--server', not both"));
   else if (cli.token_file != NULL && cli.server_url == NULL)
-    status = usage_error ("'--token-file' only applies with '--server'");
+    status = rb_cli_usage_error ("'--token-file' only applies with '--server'");
   else if (command_index >= argc)
-    status = usage_error ("no command given");
+    status = rb_cli_usage_error (_("no command given"));
   else if (cli.server_url != NULL)
-    status = usage_error ("remote mode ('--server') is not available yet in this version; "
-                          "use a local data folder with '--data-dir'");
+    status = rb_cli_usage_error (_("remote mode ('--server') is not available yet in this version; "
+                                  "use a local data folder with '--data-dir'"));
   else
     status = dispatch (&cli, argc - command_index, argv + command_index);
 

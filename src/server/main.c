@@ -71,6 +71,7 @@ main (int    argc,
   g_autofree char *data_dir_option = NULL;
   g_autofree char *data_dir = NULL;
   gboolean disable_telemetry_generation = FALSE;
+  g_auto(GStrv) output_roots = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocketAddress) address = NULL;
@@ -87,6 +88,8 @@ main (int    argc,
       "then $XDG_DATA_HOME/runboard)", "DIR" },
     { "disable-telemetry-generation", 0, 0, G_OPTION_ARG_NONE, &disable_telemetry_generation,
       "Refuse telemetry generation requests", NULL },
+    { "allow-output-root", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &output_roots,
+      "Allow telemetry exports (output.directory) under DIR; repeatable", "DIR" },
     { NULL }
   };
 
@@ -116,6 +119,18 @@ main (int    argc,
 
   data_dir = rb_data_dir_resolve (data_dir_option);
   server = rb_server_new (data_dir, !disable_telemetry_generation);
+  for (guint i = 0; output_roots != NULL && output_roots[i] != NULL; i++)
+    {
+      g_autofree char *cwd = g_get_current_dir ();
+      g_autofree char *root = g_canonicalize_filename (output_roots[i], cwd);
+
+      if (!g_file_test (root, G_FILE_TEST_IS_DIR))
+        {
+          g_printerr ("runboard-server: --allow-output-root %s is not a folder\n", output_roots[i]);
+          return EXIT_USAGE;
+        }
+      rb_server_add_output_root (server, root);
+    }
   if (!rb_server_listen (server, address, &error))
     {
       g_autofree char *where = NULL;

@@ -16,24 +16,7 @@
 #include "rb-json.h"
 #include "rb-run-store.h"
 #include "rb-server.h"
-
-#define JSON_TYPE "application/json"
-
-struct _RbServer
-{
-  GObject     parent_instance;
-
-  /* Owned references */
-  SoupServer *soup;
-  RbRunStore *store;
-  GPtrArray  *shutdown_tasks;   /* of GTask */
-  char       *data_dir;
-
-  guint       n_pending;
-  guint16     port;
-  guint       telemetry_generation : 1;
-  guint       shutting_down : 1;
-};
+#include "rb-server-private.h"
 
 G_DEFINE_FINAL_TYPE (RbServer, rb_server, G_TYPE_OBJECT)
 
@@ -50,40 +33,15 @@ static GParamSpec *properties[N_PROPS];
  * Requests
  */
 
-/* One request, shared by the main loop and (read-only) a worker thread.
- * Freed when the last reference goes: the message finished and the worker
- * (if any) reported back. */
-typedef struct
-{
-  RbServer          *server;        /* owned */
-  SoupServerMessage *msg;           /* owned; NULL once finished */
-  GCancellable      *cancellable;
-  GHashTable        *query;         /* owned, string → string; never NULL */
-  char              *method;
-  char              *path;          /* raw (percent-encoded) */
-  char              *raw_query;     /* "" when absent */
-  char              *if_none_match; /* nullable */
-  char              *run_id;        /* decoded and validated, for /v1/runs/{id} */
-  gint64             start_us;
-} Request;
-
-/* What a worker computed; applied to the message on the main loop. */
-typedef struct
-{
-  guint       status;
-  GBytes     *body;        /* nullable: no body (304) */
-  char       *etag;        /* nullable */
-} Response;
-
-static void
-response_free (Response *response)
+void
+_rb_server_response_free (Response *response)
 {
   g_clear_pointer (&response->body, g_bytes_unref);
+  g_clear_pointer (&response->content_type, g_free);
   g_clear_pointer (&response->etag, g_free);
+  g_clear_pointer (&response->location, g_free);
   g_free (response);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Response, response_free)
 
 static void
 request_clear (Request *req)
@@ -96,6 +54,9 @@ request_clear (Request *req)
   g_clear_pointer (&req->raw_query, g_free);
   g_clear_pointer (&req->if_none_match, g_free);
   g_clear_pointer (&req->run_id, g_free);
+  g_clear_pointer (&req->item_id, g_free);
+  g_clear_pointer (&req->body, g_bytes_unref);
+  g_clear_pointer (&req->content_type, g_free);
   g_clear_object (&req->server);
 }
 
@@ -111,9 +72,9 @@ request_unref (Request *req)
   g_rc_box_release_full (req, (GDestroyNotify) request_clear);
 }
 
-static Response *
-response_new_json (guint     status,
-                   JsonNode *body)
+Response *
+_rb_server_response_new_json (guint     status,
+                              JsonNode *body)
 {
   Response *response = g_new0 (Response, 1);
 
@@ -122,23 +83,24 @@ response_new_json (guint     status,
   return response;
 }
 
-static Response *
-response_new_error (const GError *error)
+Response *
+_rb_server_response_new_error (const GError *error)
 {
   g_autoptr(JsonNode) body = rb_error_to_json (error);
   guint status = rb_error_code_http_status (rb_error_get_code (error));
 
   if (status == 0)
     status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
-  return response_new_json (status, body);
+  return _rb_server_response_new_json (status, body);
 }
 
-/* Every response: JSON (or no body), and "Connection: close" — libsoup
- * 3.2.3 leaks one fd per keep-alive connection the client closes (style
- * guide §9.5), so we never keep one alive. */
-static void
-request_respond (Request  *req,
-                 Response *response)
+/* Every response: JSON (or no body, or the stored CSV of a series), and
+ * "Connection: close" — libsoup 3.2.3 leaks one fd per keep-alive
+ * connection the client closes (style guide §9.5), so we never keep one
+ * alive. */
+void
+_rb_server_request_respond (Request  *req,
+                            Response *response)
 {
   SoupMessageHeaders *headers;
 
@@ -148,20 +110,25 @@ request_respond (Request  *req,
   soup_message_headers_replace (headers, "Connection", "close");
   if (response->etag != NULL)
     soup_message_headers_replace (headers, "ETag", response->etag);
+  if (response->location != NULL)
+    soup_message_headers_replace (headers, "Location", response->location);
   soup_server_message_set_status (req->msg, response->status, NULL);
   if (response->body != NULL)
-    soup_server_message_set_response (req->msg, JSON_TYPE, SOUP_MEMORY_COPY,
+    soup_server_message_set_response (req->msg,
+                                      response->content_type != NULL
+                                        ? response->content_type : RB_SERVER_JSON_TYPE,
+                                      SOUP_MEMORY_COPY,
                                       g_bytes_get_data (response->body, NULL),
                                       g_bytes_get_size (response->body));
 }
 
-static void
-request_respond_error (Request      *req,
-                       const GError *error)
+void
+_rb_server_request_respond_error (Request      *req,
+                                  const GError *error)
 {
-  g_autoptr(Response) response = response_new_error (error);
+  g_autoptr(Response) response = _rb_server_response_new_error (error);
 
-  request_respond (req, response);
+  _rb_server_request_respond (req, response);
 }
 
 static void
@@ -169,9 +136,9 @@ request_respond_json (Request  *req,
                       guint     status,
                       JsonNode *body)
 {
-  g_autoptr(Response) response = response_new_json (status, body);
+  g_autoptr(Response) response = _rb_server_response_new_json (status, body);
 
-  request_respond (req, response);
+  _rb_server_request_respond (req, response);
 }
 
 static void
@@ -227,7 +194,30 @@ work_thread (GTask        *task,
   RbServerWorkFunc func = g_task_get_source_tag (task);
 
   g_task_return_pointer (task, func (req->server, req, cancellable),
-                         (GDestroyNotify) response_free);
+                         (GDestroyNotify) _rb_server_response_free);
+}
+
+/* On the main loop: sends @response (NULL: a generic 500) and lets the
+ * paused message go. */
+static void
+request_complete (Request  *req,
+                  Response *response)
+{
+  if (req->msg == NULL)
+    return;
+  if (response != NULL)
+    {
+      _rb_server_request_respond (req, response);
+    }
+  else
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_set_error_literal (&error, RB_ERROR, RB_ERROR_INTERNAL,
+                           "The request could not be completed.");
+      _rb_server_request_respond_error (req, error);
+    }
+  soup_server_message_unpause (req->msg);
 }
 
 static void
@@ -238,28 +228,15 @@ work_done_cb (GObject      *source,
   Request *req = user_data;
   g_autoptr(Response) response = g_task_propagate_pointer (G_TASK (result), NULL);
 
-  if (req->msg != NULL && response != NULL)
-    {
-      request_respond (req, response);
-      soup_server_message_unpause (req->msg);
-    }
-  else if (req->msg != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      g_set_error_literal (&error, RB_ERROR, RB_ERROR_INTERNAL,
-                           "The request could not be completed.");
-      request_respond_error (req, error);
-      soup_server_message_unpause (req->msg);
-    }
+  request_complete (req, response);
   request_unref (req);
 }
 
 /* Pauses the message and runs @func in a worker thread; its Response is
  * sent when it returns. */
-static void
-request_run_in_thread (Request          *req,
-                       RbServerWorkFunc  func)
+void
+_rb_server_request_run_in_thread (Request          *req,
+                                  RbServerWorkFunc  func)
 {
   g_autoptr(GTask) task = NULL;
 
@@ -269,6 +246,73 @@ request_run_in_thread (Request          *req,
   g_task_set_task_data (task, request_ref (req), (GDestroyNotify) request_unref);
   soup_server_message_pause (req->msg);
   g_task_run_in_thread (task, work_thread);
+}
+
+/* A job of the slow pool: computed in a pool thread, answered on the
+ * server's main context. */
+typedef struct
+{
+  Request          *req;        /* owned */
+  RbServerWorkFunc  func;
+  Response         *response;   /* owned */
+} SlowJob;
+
+static gboolean
+slow_job_done_cb (gpointer user_data)
+{
+  SlowJob *job = user_data;
+
+  request_complete (job->req, job->response);
+  g_clear_pointer (&job->response, _rb_server_response_free);
+  request_unref (job->req);
+  g_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+slow_pool_func (gpointer data,
+                gpointer user_data)
+{
+  SlowJob *job = data;
+  GMainContext *context = job->req->server->context;
+
+  job->response = job->func (job->req->server, job->req, job->req->cancellable);
+  /* from here on the job belongs to the main context */
+  g_main_context_invoke (context, slow_job_done_cb, job);
+}
+
+void
+_rb_server_request_run_slow (Request          *req,
+                             RbServerWorkFunc  func)
+{
+  SlowJob *job = g_new0 (SlowJob, 1);
+
+  job->req = request_ref (req);
+  job->func = func;
+  soup_server_message_pause (req->msg);
+  g_thread_pool_push (req->server->slow_pool, job, NULL);
+}
+
+/* A POST body: application/json (else 415) that parses (else 400 naming
+ * the line). Safe in a worker: it reads only what server_callback copied. */
+JsonNode *
+_rb_server_request_parse_json (Request  *req,
+                               GError  **error)
+{
+  const char *content_type = req->content_type;
+  const char *data = NULL;
+  gsize len = 0;
+
+  if (content_type == NULL || g_ascii_strcasecmp (content_type, RB_SERVER_JSON_TYPE) != 0)
+    {
+      rb_set_error_field (error, RB_ERROR_UNSUPPORTED_MEDIA_TYPE, NULL,
+                          "The request body must be JSON, sent with Content-Type: %s.",
+                          RB_SERVER_JSON_TYPE);
+      return NULL;
+    }
+  if (req->body != NULL)
+    data = g_bytes_get_data (req->body, &len);
+  return rb_json_parse (data != NULL ? data : "", len, "The request body", error);
 }
 
 /*
@@ -347,7 +391,7 @@ list_runs_work (RbServer     *self,
   if (!rb_run_query_parse (&query, req->query, &error))
     {
       rb_run_query_clear (&query);
-      return response_new_error (error);
+      return _rb_server_response_new_error (error);
     }
 
   etag = runs_etag (self, req);
@@ -364,12 +408,12 @@ list_runs_work (RbServer     *self,
   if (runs == NULL)
     {
       rb_run_query_clear (&query);
-      return response_new_error (error);
+      return _rb_server_response_new_error (error);
     }
   body = rb_run_page_to_json (runs, total_count, &query);
   rb_run_query_clear (&query);
 
-  response = response_new_json (SOUP_STATUS_OK, body);
+  response = _rb_server_response_new_json (SOUP_STATUS_OK, body);
   response->etag = g_steal_pointer (&etag);
   return response;
 }
@@ -378,7 +422,7 @@ static void
 handle_list_runs (RbServer *self,
                   Request  *req)
 {
-  request_run_in_thread (req, list_runs_work);
+  _rb_server_request_run_in_thread (req, list_runs_work);
 }
 
 static Response *
@@ -392,18 +436,18 @@ get_run_work (RbServer     *self,
 
   run = rb_run_store_get (self->store, req->run_id, &error);
   if (run == NULL)
-    return response_new_error (error);
+    return _rb_server_response_new_error (error);
   body = rb_run_to_detail_json (run);
-  return response_new_json (SOUP_STATUS_OK, body);
+  return _rb_server_response_new_json (SOUP_STATUS_OK, body);
 }
 
 /* Percent-decodes a path segment once, then validates it as @kind; nothing
  * reaches the store unless it passed here (api.md "Identifiers"). */
-static char *
-decode_ident (const char   *segment,
-              RbIdentKind   kind,
-              const char   *field,
-              GError      **error)
+char *
+_rb_server_decode_ident (const char   *segment,
+                         RbIdentKind   kind,
+                         const char   *field,
+                         GError      **error)
 {
   g_autoptr(GBytes) bytes = NULL;
   gsize len = 0;
@@ -429,13 +473,13 @@ handle_get_run (RbServer  *self,
 {
   g_autoptr(GError) error = NULL;
 
-  req->run_id = decode_ident (args[0], RB_IDENT_RUN_ID, "runId", &error);
+  req->run_id = _rb_server_decode_ident (args[0], RB_IDENT_RUN_ID, "runId", &error);
   if (req->run_id == NULL)
     {
-      request_respond_error (req, error);
+      _rb_server_request_respond_error (req, error);
       return;
     }
-  request_run_in_thread (req, get_run_work);
+  _rb_server_request_run_in_thread (req, get_run_work);
 }
 
 /*
@@ -472,9 +516,16 @@ route_list_runs (RbServer  *self,
 }
 
 static const RbRoute routes[] = {
-  { "GET", "/v1/healthz",   route_healthz },
-  { "GET", "/v1/runs",      route_list_runs },
-  { "GET", "/v1/runs/*",    handle_get_run },
+  { "GET",  "/v1/healthz",               route_healthz },
+  { "GET",  "/v1/templates",             _rb_server_route_list_templates },
+  { "GET",  "/v1/templates/*",           _rb_server_route_get_template },
+  { "GET",  "/v1/runs",                  route_list_runs },
+  { "POST", "/v1/runs",                  _rb_server_route_create_run },
+  { "GET",  "/v1/runs/*",                handle_get_run },
+  { "GET",  "/v1/runs/*/series",         _rb_server_route_series_index },
+  { "GET",  "/v1/runs/*/series/*",       _rb_server_route_series_csv },
+  { "GET",  "/v1/telemetry/captures",    _rb_server_route_list_captures },
+  { "POST", "/v1/telemetry/captures",    _rb_server_route_create_capture },
 };
 
 /* TRUE when @path matches @pattern; @args gets the "*" segments. */
@@ -534,7 +585,95 @@ dispatch (RbServer *self,
       rb_set_error_field (&error, RB_ERROR_NOT_FOUND, NULL,
                           "There is no such resource in the Runboard API.");
     }
-  request_respond_error (req, error);
+  _rb_server_request_respond_error (req, error);
+}
+
+/*
+ * Request bodies over 1 MiB (api.md): refused as soon as the headers say so
+ * (Content-Length), or once the chunks read add up to more. The status set
+ * here keeps libsoup from calling the handler; the rest of the body is read
+ * without being kept, then the 413 goes out with "Connection: close".
+ */
+
+typedef struct
+{
+  gsize    received;
+  gboolean rejected;
+  gint64   start_us;
+} BodyGuard;
+
+static void
+body_guard_finished_cb (SoupServerMessage *msg,
+                        BodyGuard         *guard)
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  /* the handler never saw this request: log it here */
+  if (!guard->rejected)
+    return;
+  fprintf (stderr, "%s %s %u %" G_GINT64_FORMAT " ms\n",
+           soup_server_message_get_method (msg),
+           uri != NULL ? g_uri_get_path (uri) : "-",
+           soup_server_message_get_status (msg),
+           (g_get_monotonic_time () - guard->start_us) / 1000);
+  fflush (stderr);
+}
+
+static void
+body_guard_reject (SoupServerMessage *msg,
+                   BodyGuard         *guard)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  if (guard->rejected)
+    return;
+  guard->rejected = TRUE;
+  rb_set_error_field (&error, RB_ERROR_PAYLOAD_TOO_LARGE, NULL,
+                      "The request body is larger than %d bytes (1 MiB).", RB_SERVER_MAX_BODY_SIZE);
+  body = rb_error_to_json (error);
+  data = rb_json_to_data (body, &len);
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+  soup_server_message_set_response (msg, RB_SERVER_JSON_TYPE, SOUP_MEMORY_COPY, data, len);
+}
+
+static void
+body_guard_got_headers_cb (SoupServerMessage *msg,
+                           BodyGuard         *guard)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > RB_SERVER_MAX_BODY_SIZE)
+    body_guard_reject (msg, guard);
+}
+
+static void
+body_guard_got_chunk_cb (SoupServerMessage *msg,
+                         GBytes            *chunk,
+                         BodyGuard         *guard)
+{
+  guard->received += g_bytes_get_size (chunk);
+  if (guard->received > RB_SERVER_MAX_BODY_SIZE)
+    body_guard_reject (msg, guard);
+}
+
+static void
+request_started_cb (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  BodyGuard *guard = g_new0 (BodyGuard, 1);
+
+  guard->start_us = g_get_monotonic_time ();
+  g_object_set_data_full (G_OBJECT (msg), "rb-body-guard", guard, g_free);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (body_guard_got_headers_cb), guard);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (body_guard_got_chunk_cb), guard);
+  g_signal_connect (msg, "finished", G_CALLBACK (body_guard_finished_cb), guard);
 }
 
 static void
@@ -560,6 +699,13 @@ server_callback (SoupServer        *soup,
                                                                "If-None-Match"));
   req->query = query != NULL ? g_hash_table_ref (query)
                              : g_hash_table_new (g_str_hash, g_str_equal);
+  if (soup_server_message_get_method (msg) == SOUP_METHOD_POST)
+    {
+      SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+      req->body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+      req->content_type = g_strdup (soup_message_headers_get_content_type (headers, NULL));
+    }
 
   /* The request holds one reference until "finished". */
   self->n_pending++;
@@ -587,6 +733,12 @@ rb_server_constructed (GObject *object)
                              "raw-paths", TRUE,
                              NULL);
   soup_server_add_handler (self->soup, NULL, server_callback, self, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
+
+  self->context = g_main_context_ref_thread_default ();
+  /* Run creation and generation may wait on per-key locks: their own
+   * threads, so GET requests (GTask's pool) keep being served. */
+  self->slow_pool = g_thread_pool_new (slow_pool_func, NULL, 4, FALSE, NULL);
 }
 
 static void
@@ -601,6 +753,12 @@ rb_server_dispose (GObject *object)
     }
   g_clear_object (&self->soup);
   g_clear_object (&self->store);
+  if (self->slow_pool != NULL)
+    {
+      /* jobs hold a reference on the server: none is left here */
+      g_thread_pool_free (self->slow_pool, FALSE, TRUE);
+      self->slow_pool = NULL;
+    }
 
   G_OBJECT_CLASS (rb_server_parent_class)->dispose (object);
 }
@@ -611,6 +769,8 @@ rb_server_finalize (GObject *object)
   RbServer *self = RB_SERVER (object);
 
   g_clear_pointer (&self->shutdown_tasks, g_ptr_array_unref);
+  g_clear_pointer (&self->output_roots, g_ptr_array_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->data_dir, g_free);
 
   G_OBJECT_CLASS (rb_server_parent_class)->finalize (object);
@@ -684,6 +844,8 @@ rb_server_init (RbServer *self)
 {
   self->telemetry_generation = TRUE;
   self->shutdown_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  self->output_roots = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->output_roots, NULL);
 }
 
 /*
@@ -733,6 +895,17 @@ rb_server_listen (RbServer        *self,
     self->port = g_uri_get_port (uris->data);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   return TRUE;
+}
+
+void
+rb_server_add_output_root (RbServer   *self,
+                           const char *directory)
+{
+  g_return_if_fail (RB_IS_SERVER (self));
+  g_return_if_fail (directory != NULL && g_path_is_absolute (directory));
+
+  /* keep the array NULL-terminated for rb_telemetry_generate() */
+  g_ptr_array_insert (self->output_roots, self->output_roots->len - 1, g_strdup (directory));
 }
 
 guint16

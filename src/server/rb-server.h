@@ -23,6 +23,11 @@ RbServer   *rb_server_new                      (const char          *data_dir,
 const char *rb_server_get_data_dir             (RbServer            *self);
 gboolean    rb_server_get_telemetry_generation (RbServer            *self);
 
+/* Allows output.directory targets of POST /v1/telemetry/captures under
+ * @directory (absolute); repeatable (--allow-output-root). */
+void        rb_server_add_output_root          (RbServer            *self,
+                                                const char          *directory);
+
 /* Listens on @address (port 0 picks a free one) in the thread-default main
  * context. */
 gboolean    rb_server_listen                   (RbServer            *self,

@@ -546,10 +546,13 @@ static void
 test_method_not_allowed (Fixture       *f,
                          gconstpointer  data)
 {
-  const char *cases[][2] = {
-    { "POST", "/v1/healthz" },
-    { "DELETE", "/v1/runs/" RB_TEST_RUN_CLINIC },
-    { "PUT", "/v1/runs" },
+  const char *cases[][3] = {
+    { "POST", "/v1/healthz", "GET" },
+    { "DELETE", "/v1/runs/" RB_TEST_RUN_CLINIC, "GET" },
+    { "PUT", "/v1/runs", "GET, POST" },
+    { "DELETE", "/v1/telemetry/captures", "GET, POST" },
+    { "POST", "/v1/templates", "GET" },
+    { "POST", "/v1/runs/" RB_TEST_RUN_CLINIC "/series", "GET" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -562,7 +565,7 @@ test_method_not_allowed (Fixture       *f,
       msg = http (f, cases[i][0], cases[i][1], NULL, &body);
       assert_json_response (msg, 405);
       g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Allow"),
-                       ==, "GET");
+                       ==, cases[i][2]);
       error = parse_object (body);
       g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "method_not_allowed");
       g_assert_false (json_object_has_member (error, "field"));
