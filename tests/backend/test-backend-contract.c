@@ -369,6 +369,54 @@ test_list_matches_core (Fixture       *f,
   g_assert_cmpuint (n_broken, ==, 1);
 }
 
+/* More runs than one page of the API holds (500): every page, in order,
+ * nothing twice. The copies share a creation time, so ties go by run id. */
+static void
+test_list_many_pages (Fixture       *f,
+                      gconstpointer  data)
+{
+  static const char *files[] = { "run.json", "manifest.json", "model/metadata.json",
+                                 "model/provenance.json" };
+  g_autofree char *source = g_build_filename (f->data_dir, "runs",
+                                              "run_20261120T081500Z_7c1e2a90", NULL);
+  g_autoptr(RbRunStore) store = rb_run_store_new (f->data_dir);
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 1100; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("copy-%04u", i);
+
+      for (guint j = 0; j < G_N_ELEMENTS (files); j++)
+        {
+          g_autofree char *from = g_build_filename (source, files[j], NULL);
+          g_autofree char *to = g_build_filename (f->data_dir, "runs", id, files[j], NULL);
+          g_autofree char *contents = NULL;
+          gsize length = 0;
+
+          contents = rb_test_read_file (from, &length);
+          rb_test_write_file (to, contents, (gssize) length);
+        }
+    }
+
+  expected = rb_run_store_list_all (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (expected->len, ==, 1106);
+
+  runs = list_runs (f->backend, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, expected->len);
+
+  for (guint i = 0; i < runs->len; i++)
+    {
+      g_autofree char *got_json = summary_json (g_ptr_array_index (runs, i));
+      g_autofree char *want_json = summary_json (g_ptr_array_index (expected, i));
+
+      g_assert_cmpstr (got_json, ==, want_json);
+    }
+}
+
 static void
 test_get_matches_core (Fixture       *f,
                        gconstpointer  data)
@@ -702,6 +750,7 @@ main (int   argc,
   } contract[] = {
     { "display-name",        test_display_name },
     { "list/matches-core",   test_list_matches_core },
+    { "list/many-pages",     test_list_many_pages },
     { "get/matches-core",    test_get_matches_core },
     { "get/not-found",       test_get_not_found },
     { "get/invalid-id",      test_get_invalid_id },
