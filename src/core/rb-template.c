@@ -341,6 +341,20 @@ read_bound (JsonObject  *object,
   return TRUE;
 }
 
+/* An optional string member of a parameter: "parameter a: title must be a string". */
+static gboolean
+read_parameter_string (JsonObject  *object,
+                       const char  *member,
+                       const char  *where,
+                       char       **out,
+                       const char  *display_name,
+                       GError     **error)
+{
+  g_autofree char *path = g_strdup_printf ("%s: %s", where, member);
+
+  return read_string (object, member, path, FALSE, out, display_name, error);
+}
+
 static RbTemplateParameter *
 parse_parameter (JsonNode    *node,
                  guint        index,
@@ -362,8 +376,10 @@ parse_parameter (JsonNode    *node,
   object = json_node_get_object (node);
   parameter = g_new0 (RbTemplateParameter, 1);
 
+  g_string_append (path, ".name");
   if (!read_string (object, "name", path->str, TRUE, &parameter->name, display_name, error))
     goto fail;
+  g_string_truncate (path, path->len - 5);
   if (!is_parameter_name (parameter->name))
     {
       invalid (error, display_name,
@@ -373,7 +389,7 @@ parse_parameter (JsonNode    *node,
     }
   g_string_printf (path, "parameter %s", parameter->name);
 
-  if (!read_string (object, "type", path->str, FALSE, &parameter->type, display_name, error))
+  if (!read_parameter_string (object, "type", path->str, &parameter->type, display_name, error))
     goto fail;
   if (parameter->type == NULL)
     {
@@ -387,10 +403,11 @@ parse_parameter (JsonNode    *node,
                path->str, parameter->type);
       goto fail;
     }
-  if (!read_string (object, "title", path->str, FALSE, &parameter->title, display_name, error) ||
-      !read_string (object, "description", path->str, FALSE, &parameter->description,
-                    display_name, error) ||
-      !read_string (object, "arrayOf", path->str, FALSE, &parameter->array_of, display_name, error))
+  if (!read_parameter_string (object, "title", path->str, &parameter->title, display_name, error) ||
+      !read_parameter_string (object, "description", path->str, &parameter->description,
+                              display_name, error) ||
+      !read_parameter_string (object, "arrayOf", path->str, &parameter->array_of,
+                              display_name, error))
     goto fail;
   if (parameter->array_of != NULL && !g_strv_contains (array_element_types, parameter->array_of))
     {
