@@ -6,6 +6,8 @@
  * lines, so drift shows at a glance. Hovering (or Left/Right with the
  * keyboard focus) picks a bin; the chart shows its read-out next to the
  * pointer ("Bin 12 · 01:00 · Arrivals 40 · Served 38 (source 40)").
+ * Times are UTC, like the grid start in the run's files. Read-out values
+ * keep at most two decimals, written with rb_number_format().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -31,6 +33,7 @@ void        rb_series_chart_set_grid            (RbSeriesChart *self,
                                                  guint          bins,
                                                  guint          bin_size_minutes,
                                                  gint64         start_unix);
+/* The bins on the x axis (also the read-only "n-bins" property). */
 guint       rb_series_chart_get_n_bins          (RbSeriesChart *self);
 
 /* Copies @values[0..n). NaN is a gap; bins past @n are gaps too.
