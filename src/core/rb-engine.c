@@ -15,8 +15,13 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "rb-engine.h"
 #include "rb-error.h"
@@ -27,6 +32,7 @@ struct _RbEvaluation
   guint       bins;
   guint       n_nodes;
   double     *data;          /* n_nodes × bins */
+  gsize       data_size;     /* bytes of the block */
   GHashTable *index;         /* id (owned) → GUINT_TO_POINTER (index + 1) */
   GPtrArray  *warnings;      /* RbWarning* */
 };
@@ -37,6 +43,92 @@ typedef struct
   RbEvaluation  *evaluation;
   GHashTable    *pinned;
 } Context;
+
+#define HUGE_PAGE (2u << 20)
+#define MAX_CACHED_BLOCK ((gsize) 256 << 20)
+
+/* The series block: for big models, 2 MiB-aligned and marked for transparent
+ * huge pages, so that first-touch page faults happen once per 2 MiB instead
+ * of once per 4 KiB. The most recently freed big block is kept for the next
+ * evaluation (as malloc does for small blocks), so that repeated evaluations
+ * do not pay the kernel for zeroing fresh pages each time:
+ * rb_engine_trim_cache() gives it back. */
+static GMutex cache_lock;
+static double *cached_block;
+static gsize cached_size;
+
+static double *
+series_block_new (gsize  n_values,
+                  gsize *out_size)
+{
+  void *block = NULL;
+  gsize size;
+
+  if (n_values > G_MAXSIZE / sizeof (double) - HUGE_PAGE)
+    return NULL;
+  size = n_values * sizeof (double);
+  if (size < 2 * HUGE_PAGE)
+    {
+      *out_size = size;
+      return g_try_malloc (MAX (size, 1));
+    }
+  size = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+
+  g_mutex_lock (&cache_lock);
+  if (cached_block != NULL && cached_size >= size && cached_size / 2 <= size)
+    {
+      block = cached_block;
+      size = cached_size;
+      cached_block = NULL;
+      cached_size = 0;
+    }
+  g_mutex_unlock (&cache_lock);
+  if (block != NULL)
+    {
+      *out_size = size;
+      return block;
+    }
+
+  if (posix_memalign (&block, HUGE_PAGE, size) != 0)
+    return NULL;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  madvise (block, size, MADV_HUGEPAGE);
+#endif
+  *out_size = size;
+  return block;
+}
+
+static void
+series_block_free (double *block,
+                   gsize   size)
+{
+  if (block != NULL && size >= 2 * HUGE_PAGE && size <= MAX_CACHED_BLOCK)
+    {
+      double *old;
+
+      g_mutex_lock (&cache_lock);
+      old = cached_block;
+      cached_block = block;
+      cached_size = size;
+      g_mutex_unlock (&cache_lock);
+      block = old;
+    }
+  /* g_try_malloc and posix_memalign blocks are both free()-able. */
+  free (block);
+}
+
+void
+rb_engine_trim_cache (void)
+{
+  double *old;
+
+  g_mutex_lock (&cache_lock);
+  old = cached_block;
+  cached_block = NULL;
+  cached_size = 0;
+  g_mutex_unlock (&cache_lock);
+  free (old);
+}
 
 static inline double *
 series_of (RbEvaluation *evaluation,
@@ -244,7 +336,8 @@ rb_engine_evaluate (const RbModel  *model,
   evaluation = g_new0 (RbEvaluation, 1);
   evaluation->bins = model->bins;
   evaluation->n_nodes = model->nodes->len;
-  evaluation->data = g_try_malloc_n ((gsize) model->nodes->len * model->bins, sizeof (double));
+  evaluation->data = series_block_new ((gsize) model->nodes->len * model->bins,
+                                       &evaluation->data_size);
   evaluation->index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   evaluation->warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_warning_free);
   if (evaluation->data == NULL)
@@ -295,7 +388,7 @@ rb_evaluation_free (RbEvaluation *evaluation)
 {
   if (evaluation == NULL)
     return;
-  g_free (evaluation->data);
+  series_block_free (evaluation->data, evaluation->data_size);
   g_hash_table_unref (evaluation->index);
   g_ptr_array_unref (evaluation->warnings);
   g_free (evaluation);

@@ -27,6 +27,10 @@ guint         rb_evaluation_get_bins      (RbEvaluation  *evaluation);
 /* (transfer none) of RbWarning*: engine warnings for run.json. */
 GPtrArray    *rb_evaluation_get_warnings  (RbEvaluation  *evaluation);
 
+/* Big evaluations keep their freed series block for the next one (saving
+ * the kernel's page zeroing); this frees it. Thread-safe. */
+void          rb_engine_trim_cache        (void);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbEvaluation, rb_evaluation_free)
 
 G_END_DECLS
