@@ -35,6 +35,7 @@ typedef struct
 
   double          *values;        /* const, pmf: the whole series (bins values) */
   RbExpr          *expr;          /* expr */
+  guint            expr_line;     /* line of the expr field */
 
   /* serviceWithBuffer: node indices, −1 when absent */
   char            *inflow, *outflow, *loss, *capacity_series;

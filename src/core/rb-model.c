@@ -499,9 +499,10 @@ parse_expr_text (Parser      *p,
   if (text == NULL)
     return fail (p, "node '%s' (line %u): expr must be a string",
                  node->id, expr_node != NULL ? line_of (p, expr_node) : fallback_line);
+  node->expr_line = line_of (p, expr_node);
   node->expr = rb_expr_parse (text, &local);
   if (node->expr == NULL)
-    return fail (p, "node '%s' (line %u): expr: %s", node->id, line_of (p, expr_node),
+    return fail (p, "node '%s' (line %u): expr: %s", node->id, node->expr_line,
                  local->message);
   return TRUE;
 }
@@ -923,6 +924,7 @@ synthesize (Parser     *p,
           g_autoptr(GError) local = NULL;
 
           node->synthesized = TRUE;
+          node->expr_line = line;
           node->expr = rb_expr_parse (text, &local);
           if (node->expr == NULL)
             return fail (p, "topology node '%s' (line %u): semantics.arrivals and semantics.errors must be node ids (%s)",
@@ -965,7 +967,7 @@ check_references (Parser *p)
         {
         case RB_MODEL_NODE_EXPR:
           if (!rb_expr_check_refs (node->expr, model->index, &local))
-            return fail (p, "node '%s' (line %u): expr: %s", node->id, node->line, local->message);
+            return fail (p, "node '%s' (line %u): expr: %s", node->id, node->expr_line, local->message);
           break;
 
         case RB_MODEL_NODE_SERVICE_WITH_BUFFER:
@@ -1060,7 +1062,7 @@ build_plan (Parser *p)
 
       if (node->kind == RB_MODEL_NODE_EXPR &&
           !rb_expr_graph_add_expr (graph, node->id, node->expr, &local))
-        return fail (p, "node '%s' (line %u): expr: %s", node->id, node->line, local->message);
+        return fail (p, "node '%s' (line %u): expr: %s", node->id, node->expr_line, local->message);
       add_dep (graph, node, node->inflow);
       add_dep (graph, node, node->outflow);
       add_dep (graph, node, node->loss);

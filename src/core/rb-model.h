@@ -4,6 +4,23 @@
  * already applied), outputs, rng. Errors (RB_ERROR_INVALID_TEMPLATE) name the
  * node, the field and the line: "node 'arrivals' (line 14): expr: expected ')'
  * at column 12". Models with classes fail with "classes are not supported yet".
+ * YAML syntax errors keep rb_yaml's "<display_name> is not valid YAML at line N: …"
+ * (code RB_ERROR_INVALID_TEMPLATE).
+ *
+ * Choices where engine.md / FlowTime leave room (details in rb-model.c):
+ * * snake_case is FlowTime's rule taken literally: "IngressQueue" →
+ *   "ingress_queue", "HTTPServer" → "h_t_t_p_server", "a-b" → "a_b";
+ * * a sink is a topology node of kind "sink" or with nodeRole "sink";
+ * * a topology node of another kind with queueDepth "self" is left unbound;
+ * * a queueDepth naming an existing node gets that node's initial depth from
+ *   initialCondition.queueDepth (when it is a serviceWithBuffer node);
+ * * router routes without weight weigh 1; a route adds input·w/Σw to its
+ *   target after the target's own computation (FlowTime replaces the target;
+ *   its templates' targets are "0", where both agree);
+ * * pmf without profile: Σ v·p/Σp (FlowTime's Pmf renormalises); with a
+ *   profile: Σ v·p × w[t] (FlowTime-Sim does not);
+ * * outputs "prefix/*" selects node ids starting with "prefix"; an output
+ *   naming an unknown node is an error.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

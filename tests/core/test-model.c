@@ -241,7 +241,7 @@ test_model_errors (void)
     { HEAD "  - id: a\n    values: [1,\n      x]\n", "node 'a' (line 6): values[1] must be a number" },
     { HEAD "  - id: a\n    kind: expr\n", "node 'a' (line 4): expr is required" },
     { HEAD "  - id: a\n    kind: expr\n    expr: \"MIN(1, 2\"\n", "node 'a' (line 6): expr: expected ',' or ')' at column 9" },
-    { HEAD "  - id: a\n    kind: expr\n    expr: \"1 + nope\"\n", "node 'a' (line 4): expr: unknown node 'nope' at column 5" },
+    { HEAD "  - id: a\n    kind: expr\n    expr: \"1 + nope\"\n", "node 'a' (line 6): expr: unknown node 'nope' at column 5" },
     { HEAD "  - id: served\n    kind: pmf\n    pmf:\n      values: [1, 2]\n      probabilities: [0.5, 0.4]\n",
       "node 'served' (line 8): pmf.probabilities must sum to 1 (they sum to 0.9)" },
     { HEAD "  - id: p\n    kind: pmf\n    pmf: {values: [1, 2], probabilities: [1]}\n",
