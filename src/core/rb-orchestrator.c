@@ -321,7 +321,7 @@ check_request (const RbRunRequest  *request,
     }
   if (request->use_stored_model)
     {
-      if (request->replay_of_run_id == NULL || g_strcmp0 (request->replay_of_kind, "model") != 0)
+      if (request->replay_of_run_id == NULL)
         {
           rb_set_error_field (error, RB_ERROR_INVALID_REQUEST, "templateId",
                               "templateId is required.");
@@ -426,9 +426,9 @@ rb_run_request_from_json (JsonNode  *body,
       (options != NULL && !parse_options (request, options, error)))
     return NULL;
 
-  /* Extension: a model replay without a template re-evaluates the stored
-   * model of the source run. */
-  if (template_id == NULL && g_strcmp0 (request->replay_of_kind, "model") == 0)
+  /* Extension: a replay without a template re-evaluates the stored model
+   * of the source run (replayOf.runId). */
+  if (template_id == NULL && request->replay_of_run_id != NULL)
     request->use_stored_model = TRUE;
 
   if (!check_request (request, error))

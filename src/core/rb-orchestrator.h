@@ -31,7 +31,7 @@ typedef struct
   /* Re-evaluate the stored model/model.yaml of replay_of_run_id instead of
    * a catalogue template (Replay from model of a run whose template is not
    * in the catalogue, e.g. a FlowTime run); template_id may then be NULL.
-   * In a POST body: replayOf {runId, kind:"model"} without templateId. */
+   * In a POST body: replayOf {runId, kind} without templateId. */
   gboolean    use_stored_model;
 } RbRunRequest;
 
