@@ -1,6 +1,7 @@
 /* rb-server-private.h — the RbServer instance and the request plumbing
- * shared by rb-server.c (object, routing, runs) and rb-server-routes.c
- * (templates, run creation, series, telemetry captures)
+ * shared by rb-server.c (object, plumbing, routing), rb-server-runs.c
+ * (runs list and detail) and rb-server-routes.c (templates, run creation,
+ * series, telemetry captures)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -97,6 +98,14 @@ char     *_rb_server_decode_ident          (const char   *segment,
  * (400 naming the line otherwise). */
 JsonNode *_rb_server_request_parse_json    (Request      *req,
                                             GError      **error);
+
+/* rb-server-runs.c */
+void _rb_server_route_list_runs (RbServer  *self,
+                                 Request   *req,
+                                 char     **args);
+void _rb_server_route_get_run (RbServer  *self,
+                               Request   *req,
+                               char     **args);
 
 /* rb-server-routes.c */
 void _rb_server_route_list_templates (RbServer  *self,

@@ -338,109 +338,6 @@ handle_healthz (RbServer *self,
   request_respond_json (req, SOUP_STATUS_OK, body);
 }
 
-/* ETag of a runs listing: the query and the data folder's change stamp. */
-static char *
-runs_etag (RbServer *self,
-           Request  *req)
-{
-  g_autofree char *stamp = rb_data_dir_read_stamp (self->data_dir);
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-
-  g_checksum_update (checksum, (const guchar *) req->raw_query, strlen (req->raw_query));
-  g_checksum_update (checksum, (const guchar *) "\n", 1);
-  g_checksum_update (checksum, (const guchar *) stamp, strlen (stamp));
-  return g_strdup_printf ("\"%.32s\"", g_checksum_get_string (checksum));
-}
-
-/* If-None-Match: "*" or a list of entity tags, weak or strong. */
-static gboolean
-etag_matches (const char *if_none_match,
-              const char *etag)
-{
-  g_auto(GStrv) tags = NULL;
-
-  if (if_none_match == NULL)
-    return FALSE;
-  tags = g_strsplit (if_none_match, ",", -1);
-  for (guint i = 0; tags[i] != NULL; i++)
-    {
-      const char *tag = g_strstrip (tags[i]);
-
-      if (g_str_has_prefix (tag, "W/"))
-        tag += 2;
-      if (g_str_equal (tag, "*") || g_str_equal (tag, etag))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static Response *
-list_runs_work (RbServer     *self,
-                Request      *req,
-                GCancellable *cancellable)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) runs = NULL;
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *etag = NULL;
-  RbRunQuery query;
-  guint total_count = 0;
-  Response *response;
-
-  rb_run_query_init (&query);
-  if (!rb_run_query_parse (&query, req->query, &error))
-    {
-      rb_run_query_clear (&query);
-      return _rb_server_response_new_error (error);
-    }
-
-  etag = runs_etag (self, req);
-  if (etag_matches (req->if_none_match, etag))
-    {
-      rb_run_query_clear (&query);
-      response = g_new0 (Response, 1);
-      response->status = SOUP_STATUS_NOT_MODIFIED;
-      response->etag = g_steal_pointer (&etag);
-      return response;
-    }
-
-  runs = rb_run_store_list (self->store, &query, &total_count, cancellable, &error);
-  if (runs == NULL)
-    {
-      rb_run_query_clear (&query);
-      return _rb_server_response_new_error (error);
-    }
-  body = rb_run_page_to_json (runs, total_count, &query);
-  rb_run_query_clear (&query);
-
-  response = _rb_server_response_new_json (SOUP_STATUS_OK, body);
-  response->etag = g_steal_pointer (&etag);
-  return response;
-}
-
-static void
-handle_list_runs (RbServer *self,
-                  Request  *req)
-{
-  _rb_server_request_run_in_thread (req, list_runs_work);
-}
-
-static Response *
-get_run_work (RbServer     *self,
-              Request      *req,
-              GCancellable *cancellable)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RbRun) run = NULL;
-  g_autoptr(JsonNode) body = NULL;
-
-  run = rb_run_store_get (self->store, req->run_id, &error);
-  if (run == NULL)
-    return _rb_server_response_new_error (error);
-  body = rb_run_to_detail_json (run);
-  return _rb_server_response_new_json (SOUP_STATUS_OK, body);
-}
-
 /* Percent-decodes a path segment once, then validates it as @kind; nothing
  * reaches the store unless it passed here (api.md "Identifiers"). */
 char *
@@ -464,22 +361,6 @@ _rb_server_decode_ident (const char   *segment,
   if (!rb_ident_validate (kind, data != NULL ? data : "", len, field, error))
     return NULL;
   return g_strndup (data, len);
-}
-
-static void
-handle_get_run (RbServer  *self,
-                Request   *req,
-                char     **args)
-{
-  g_autoptr(GError) error = NULL;
-
-  req->run_id = _rb_server_decode_ident (args[0], RB_IDENT_RUN_ID, "runId", &error);
-  if (req->run_id == NULL)
-    {
-      _rb_server_request_respond_error (req, error);
-      return;
-    }
-  _rb_server_request_run_in_thread (req, get_run_work);
 }
 
 /*
@@ -507,21 +388,13 @@ route_healthz (RbServer  *self,
   handle_healthz (self, req);
 }
 
-static void
-route_list_runs (RbServer  *self,
-                 Request   *req,
-                 char     **args)
-{
-  handle_list_runs (self, req);
-}
-
 static const RbRoute routes[] = {
   { "GET",  "/v1/healthz",               route_healthz },
   { "GET",  "/v1/templates",             _rb_server_route_list_templates },
   { "GET",  "/v1/templates/*",           _rb_server_route_get_template },
-  { "GET",  "/v1/runs",                  route_list_runs },
+  { "GET",  "/v1/runs",                  _rb_server_route_list_runs },
   { "POST", "/v1/runs",                  _rb_server_route_create_run },
-  { "GET",  "/v1/runs/*",                handle_get_run },
+  { "GET",  "/v1/runs/*",                _rb_server_route_get_run },
   { "GET",  "/v1/runs/*/series",         _rb_server_route_series_index },
   { "GET",  "/v1/runs/*/series/*",       _rb_server_route_series_csv },
   { "GET",  "/v1/telemetry/captures",    _rb_server_route_list_captures },

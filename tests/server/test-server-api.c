@@ -16,7 +16,10 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "rb-test-runs.h"
 #include "rb-test-util.h"
@@ -1084,6 +1087,137 @@ test_captures_disabled (Fixture       *f,
   g_assert_cmpuint (count_entries (telemetry_dir), ==, 0);
 }
 
+/* A chunked body (no Content-Length) over 1 MiB: counted as it arrives. */
+static void
+test_create_run_chunked_too_large (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) response = g_byte_array_new ();
+  g_autofree char *head = NULL;
+  g_autofree char *chunk = NULL;
+  g_autofree char *text = NULL;
+  GOutputStream *out;
+  GInputStream *in;
+  guint8 buffer[4096];
+  gssize n;
+  const char *sep;
+  gsize chunk_size = 64 * 1024;
+
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", f->port, NULL, &error);
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  head = g_strdup_printf ("POST /v1/runs HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+                          "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                          "Connection: close\r\n\r\n", f->port);
+  g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error);
+  g_assert_no_error (error);
+  chunk = g_malloc (chunk_size);
+  memset (chunk, ' ', chunk_size);
+  for (guint i = 0; i < 32; i++)
+    {
+      g_autofree char *size_line = g_strdup_printf ("%zx\r\n", chunk_size);
+
+      g_output_stream_write_all (out, size_line, strlen (size_line), NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_output_stream_write_all (out, chunk, chunk_size, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_output_stream_write_all (out, "\r\n", 2, NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+  g_output_stream_write_all (out, "0\r\n\r\n", 5, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  while ((n = g_input_stream_read (in, buffer, sizeof buffer, NULL, &error)) > 0)
+    g_byte_array_append (response, buffer, n);
+  g_assert_no_error (error);
+  text = g_strndup ((const char *) response->data, response->len);
+  g_assert_true (g_str_has_prefix (text, "HTTP/1.1 413 "));
+  g_assert_nonnull (strstr (text, "Connection: close\r\n"));
+  sep = strstr (text, "\r\n\r\n");
+  g_assert_nonnull (sep);
+  assert_error_body (sep + 4, "payload_too_large", NULL);
+}
+
+typedef struct
+{
+  Fixture *f;
+  char    *request;
+  guint    status;
+} Generation;
+
+static gpointer
+generation_thread (gpointer data)
+{
+  Generation *g = data;
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/v1/telemetry/captures", g->f->port);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 60, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) request = g_bytes_new (g->request, strlen (g->request));
+  g_autoptr(GBytes) body = NULL;
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  body = soup_session_send_and_read (session, msg, NULL, NULL);
+  g_atomic_int_set (&g->status, soup_message_get_status (msg));
+  return NULL;
+}
+
+/* Generations waiting on a held lock never starve reads: more of them than
+ * GTask's pool has threads, and GET requests are still answered. */
+static void
+test_captures_lock_wait (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *run_id = create_tiny_run (f, 13);
+  g_autofree char *lock_path = g_build_filename (f->data_dir, "telemetry", ".tiny-key.lock", NULL);
+  Generation generations[16];
+  GThread *threads[G_N_ELEMENTS (generations)];
+  guint generated = 0, exists = 0;
+  int fd;
+
+  fd = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (generations); i++)
+    {
+      generations[i].f = f;
+      generations[i].request = capture_request (run_id, NULL);
+      generations[i].status = 0;
+      threads[i] = g_thread_new ("generation", generation_thread, &generations[i]);
+    }
+  g_usleep (300 * 1000);
+
+  /* the lock is held: every generation waits, reads go on */
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *body = NULL;
+      g_autoptr(SoupMessage) msg = http_get (f, i % 2 ? "/v1/runs" : "/v1/templates", &body);
+
+      assert_json (msg, 200);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (generations); i++)
+    g_assert_cmpuint (g_atomic_int_get (&generations[i].status), ==, 0);
+
+  /* released: exactly one generates, the others find it there */
+  flock (fd, LOCK_UN);
+  close (fd);
+  for (guint i = 0; i < G_N_ELEMENTS (generations); i++)
+    {
+      g_thread_join (threads[i]);
+      if (generations[i].status == 200)
+        generated++;
+      else if (generations[i].status == 409)
+        exists++;
+      g_free (generations[i].request);
+    }
+  g_assert_cmpuint (generated, ==, 1);
+  g_assert_cmpuint (exists, ==, G_N_ELEMENTS (generations) - 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1109,6 +1243,8 @@ main (int    argc,
   ADD ("/server-api/captures", test_captures);
   ADD ("/server-api/captures/targets", test_captures_targets);
   ADD ("/server-api/captures/invalid", test_captures_invalid);
+  ADD ("/server-api/captures/lock-wait", test_captures_lock_wait);
+  ADD ("/server-api/runs/create/chunked-too-large", test_create_run_chunked_too_large);
   g_test_add ("/server-api/captures/directory", Fixture, "exports",
               fixture_setup, test_captures_directory, fixture_teardown);
   g_test_add ("/server-api/captures/disabled", Fixture, "disabled",
