@@ -19,8 +19,9 @@
  *   its templates' targets are "0", where both agree);
  * * pmf without profile: Σ v·p/Σp (FlowTime's Pmf renormalises); with a
  *   profile: Σ v·p × w[t] (FlowTime-Sim does not);
- * * outputs "prefix/*" selects node ids starting with "prefix"; an output
- *   naming an unknown node is an error.
+ * * an output series "prefix/ *" (written without the space) selects the
+ *   node ids starting with "prefix"; an output naming an unknown node is an
+ *   error.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
