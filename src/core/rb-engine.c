@@ -45,6 +45,9 @@ typedef struct
 } Context;
 
 #define HUGE_PAGE (2u << 20)
+/* 2 GiB of series: beyond this a model is refused rather than risking the
+ * out-of-memory killer on an overcommitting system. */
+#define MAX_VALUES ((guint64) 1 << 28)
 #define MAX_CACHED_BLOCK ((gsize) 256 << 20)
 
 /* The series block: for big models, 2 MiB-aligned and marked for transparent
@@ -332,6 +335,15 @@ rb_engine_evaluate (const RbModel  *model,
   g_return_val_if_fail (model != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if ((guint64) model->nodes->len * model->bins > MAX_VALUES)
+    {
+      g_set_error (error, RB_ERROR, RB_ERROR_INVALID_TEMPLATE,
+                   "the model is too large to evaluate: %u nodes × %u bins is more than %"
+                   G_GUINT64_FORMAT " values",
+                   model->nodes->len, model->bins, MAX_VALUES);
+      return NULL;
+    }
 
   evaluation = g_new0 (RbEvaluation, 1);
   evaluation->bins = model->bins;

@@ -590,6 +590,25 @@ test_engine_cancel (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* 300 nodes × 1 000 000 bins would be 2.4 GB of series: refused, not tried. */
+static void
+test_engine_too_large (void)
+{
+  g_autoptr(GString) yaml = g_string_new ("schemaVersion: 1\ngrid: {bins: 1000000, binSize: 1, binUnit: minutes}\nnodes:\n");
+  g_autoptr(RbModel) model = NULL;
+  g_autoptr(RbEvaluation) ev = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 300; i++)
+    g_string_append_printf (yaml, "  - {id: n%u, kind: expr, expr: '%u'}\n", i, i);
+  model = parse_ok (yaml->str);
+  ev = rb_engine_evaluate (model, NULL, NULL, &error);
+  g_assert_null (ev);
+  g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_TEMPLATE);
+  g_assert_cmpstr (error->message, ==,
+                   "the model is too large to evaluate: 300 nodes × 1000000 bins is more than 268435456 values");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -605,5 +624,6 @@ main (int    argc,
   g_test_add_func ("/engine/pinning-parity", test_engine_pinning);
   g_test_add_func ("/engine/pinned-loop", test_engine_pinned_loop);
   g_test_add_func ("/engine/cancel", test_engine_cancel);
+  g_test_add_func ("/engine/too-large", test_engine_too_large);
   return g_test_run ();
 }
