@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rb-data-dir.h"
 #include "rb-error.h"
 #include "rb-ident.h"
 #include "rb-json.h"
