@@ -14,6 +14,7 @@
 
 #include "rb-local-backend.h"
 #include "rb-run-store.h"
+#include "rb-telemetry.h"
 
 #define CHANGE_DEBOUNCE_MS 200
 
@@ -222,17 +223,6 @@ rb_local_backend_get_run_finish (RbBackend     *backend,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* TODO: use rb_telemetry_generation_disabled() (rb-telemetry.h) once core
- * implements it; it also honours the GSettings key. Until then only the
- * environment switch is read here. */
-static gboolean
-telemetry_generation_disabled (void)
-{
-  const char *value = g_getenv ("RUNBOARD_DISABLE_TELEMETRY_GENERATION");
-
-  return value != NULL && g_str_equal (value, "1");
-}
-
 static void
 rb_local_backend_get_capabilities_async (RbBackend           *backend,
                                          GCancellable        *cancellable,
@@ -250,7 +240,7 @@ rb_local_backend_get_capabilities_async (RbBackend           *backend,
 
   /* Nothing to wait for: GTask delivers the result from an idle. */
   g_task_return_pointer (task,
-                         rb_backend_capabilities_new (!telemetry_generation_disabled (),
+                         rb_backend_capabilities_new (!rb_telemetry_generation_disabled (),
                                                       PACKAGE_VERSION),
                          (GDestroyNotify) rb_backend_capabilities_free);
 }

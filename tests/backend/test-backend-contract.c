@@ -61,6 +61,7 @@ child_setup (gpointer user_data)
 static GSubprocess *
 server_start (const char  *data_dir,
               const char  *log_path,
+              const char  *extra_arg,
               char       **base_url)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -76,7 +77,7 @@ server_start (const char  *data_dir,
   proc = g_subprocess_launcher_spawn (launcher, &error, rb_test_server_path (),
                                       "--listen", "127.0.0.1:0",
                                       "--data-dir", data_dir,
-                                      NULL);
+                                      extra_arg, NULL);
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
@@ -156,7 +157,7 @@ fixture_setup (Fixture       *f,
   f->log_path = g_build_filename (f->tmp, "server.log", NULL);
 
   if (f->kind == BACKEND_REMOTE)
-    f->proc = server_start (f->data_dir, f->log_path, &f->base_url);
+    f->proc = server_start (f->data_dir, f->log_path, NULL, &f->base_url);
 
   f->backend = new_backend (f);
 }
@@ -525,6 +526,41 @@ test_capabilities (Fixture       *f,
   g_assert_cmpstr (copy->version, ==, PACKAGE_VERSION);
 }
 
+/* Generation switched off: locally by the environment, remotely by the
+ * server's option; both report it the same way. */
+static void
+test_capabilities_disabled (void)
+{
+  g_autofree char *tmp = rb_test_make_temp_dir ();
+  g_autofree char *local_dir = copy_sample (tmp, "local");
+  g_autofree char *served_dir = copy_sample (tmp, "served");
+  g_autofree char *log_path = g_build_filename (tmp, "server.log", NULL);
+  g_autofree char *base_url = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  RbBackend *backends[2];
+
+  proc = server_start (served_dir, log_path, "--disable-telemetry-generation", &base_url);
+  backends[0] = RB_BACKEND (rb_local_backend_new (local_dir));
+  backends[1] = RB_BACKEND (rb_remote_backend_new (base_url, NULL));
+
+  g_setenv ("RUNBOARD_DISABLE_TELEMETRY_GENERATION", "1", TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (backends); i++)
+    {
+      g_autoptr(RbBackendCapabilities) caps = NULL;
+      g_autoptr(GError) error = NULL;
+
+      caps = get_capabilities (backends[i], NULL, &error);
+      g_assert_no_error (error);
+      g_assert_false (caps->telemetry_generation);
+      g_assert_cmpstr (caps->version, ==, PACKAGE_VERSION);
+      assert_finalized_soon (backends[i]);
+    }
+  g_unsetenv ("RUNBOARD_DISABLE_TELEMETRY_GENERATION");
+
+  server_stop (proc);
+  rb_test_remove_tree (tmp);
+}
+
 static void
 on_changed_cb (RbBackend *backend,
                gboolean  *fired)
@@ -839,7 +875,7 @@ test_parity (void)
   g_autofree char *served_dir = copy_sample (tmp, "served");
   g_autofree char *log_path = g_build_filename (tmp, "server.log", NULL);
   g_autofree char *base_url = NULL;
-  g_autoptr(GSubprocess) proc = server_start (served_dir, log_path, &base_url);
+  g_autoptr(GSubprocess) proc = server_start (served_dir, log_path, NULL, &base_url);
   g_autoptr(RbLocalBackend) local = rb_local_backend_new (local_dir);
   g_autoptr(RbRemoteBackend) remote = rb_remote_backend_new (base_url, NULL);
   g_autoptr(GPtrArray) local_runs = NULL;
@@ -924,6 +960,7 @@ main (int   argc,
     }
 
   g_test_add_func ("/backend-contract/parity", test_parity);
+  g_test_add_func ("/backend-contract/capabilities-disabled", test_capabilities_disabled);
   g_test_add_func ("/backend-contract/remote-only/unreachable", test_remote_unreachable);
   g_test_add_func ("/backend-contract/remote-only/bad-url", test_remote_bad_url);
   g_test_add_func ("/backend-contract/remote-only/foreign-server", test_remote_foreign_server);
