@@ -115,17 +115,33 @@ new_request (RbRemoteBackend  *self,
   return msg;
 }
 
-/* The first RbErrorCode answered with @status, for bodies without a code. */
+/* For answers without an error body: the code a status means on its own.
+ * Statuses shared by several codes (422) or foreign to api.md are
+ * "internal". */
 static RbErrorCode
 code_for_status (guint status)
 {
-  for (int code = RB_ERROR_INVALID_REQUEST; code <= RB_ERROR_UNREACHABLE; code++)
+  switch (status)
     {
-      if (rb_error_code_http_status (code) == status)
-        return code;
+    case SOUP_STATUS_BAD_REQUEST:
+      return RB_ERROR_INVALID_REQUEST;
+    case SOUP_STATUS_UNAUTHORIZED:
+      return RB_ERROR_UNAUTHORIZED;
+    case SOUP_STATUS_FORBIDDEN:
+      return RB_ERROR_DISABLED;
+    case SOUP_STATUS_NOT_FOUND:
+      return RB_ERROR_NOT_FOUND;
+    case SOUP_STATUS_METHOD_NOT_ALLOWED:
+      return RB_ERROR_METHOD_NOT_ALLOWED;
+    case SOUP_STATUS_CONFLICT:
+      return RB_ERROR_ALREADY_EXISTS;
+    case SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE:
+      return RB_ERROR_PAYLOAD_TOO_LARGE;
+    case SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE:
+      return RB_ERROR_UNSUPPORTED_MEDIA_TYPE;
+    default:
+      return RB_ERROR_INTERNAL;
     }
-
-  return status == SOUP_STATUS_UNAUTHORIZED ? RB_ERROR_UNAUTHORIZED : RB_ERROR_INTERNAL;
 }
 
 /* An error body {"error", "code"[, "field"]} becomes the same RB_ERROR. */
@@ -375,7 +391,11 @@ poll_cb (gpointer user_data)
 
   g_clear_pointer (&self->poll_source, g_source_unref);
   self->poll_in_flight = TRUE;
+
+  /* libsoup answers on the thread-default context of the caller. */
+  g_main_context_push_thread_default (self->context);
   send_probe (self, self->cancellable, poll_done, NULL);
+  g_main_context_pop_thread_default (self->context);
 
   return G_SOURCE_REMOVE;
 }

@@ -752,6 +752,7 @@ foreign_handler (SoupServer        *server,
     { "/v1/runs",         200, "application/json", "{\"items\": [{oops" },
     { "/v1/runs/down",    503, "text/html",        "<h1>Down for maintenance</h1>" },
     { "/v1/runs/gone",    404, "text/plain",       "no such thing" },
+    { "/v1/runs/locked",  401, "text/plain",       "who are you" },
     { "/v1/runs/fielded", 400, "application/json",
       "{\"error\": \"Run ids are short.\", \"code\": \"invalid_request\", \"field\": \"runId\"}" },
     { "/v1/runs/odd",     200, "application/json", "{\"runId\": 42}" },
@@ -836,6 +837,16 @@ test_remote_foreign_server (void)
     g_assert_null (run);
     g_assert_error (error, RB_ERROR, RB_ERROR_NOT_FOUND);
     message = g_strdup_printf ("The server at 127.0.0.1:%u answered 404 Not Found", port);
+    g_assert_cmpstr (error->message, ==, message);
+    g_clear_error (&error);
+    g_clear_pointer (&message, g_free);
+  }
+  {
+    g_autoptr(RbRun) run = get_run (RB_BACKEND (backend), "locked", NULL, &error);
+
+    g_assert_null (run);
+    g_assert_error (error, RB_ERROR, RB_ERROR_UNAUTHORIZED);
+    message = g_strdup_printf ("The server at 127.0.0.1:%u answered 401 Unauthorized", port);
     g_assert_cmpstr (error->message, ==, message);
     g_clear_error (&error);
     g_clear_pointer (&message, g_free);
