@@ -9,7 +9,7 @@ if [ ! -d "$build/bench" ]; then
   exit 1
 fi
 # Add new benchmarks here (and in bench/meson.build).
-benches="bench-number bench-engine bench-run-write"
+benches="bench-number bench-engine bench-run-write bench-capture"
 for name in $benches; do
   ninja -C "$build" "bench/$name" >/dev/null
   echo "== $name"

@@ -43,6 +43,7 @@
 
 #define MAX_SMALL_FILE (16 * 1024 * 1024)
 #define DEFAULT_SEED   123
+#define MAX_SERIES_FILE ((gsize) 512 * 1024 * 1024)
 
 /* Request {{{ */
 
@@ -606,6 +607,7 @@ typedef struct
   JsonNode    *run_json_node;
   JsonNode    *manifest_node;
   JsonNode    *model_node;
+  gboolean     verbatim;         /* our engine wrote the series: canonical bytes */
 } Capture;
 
 static void
@@ -877,6 +879,9 @@ capture_plan (const char  *data_dir,
   if (capture->run_json_node == NULL)
     return NULL;
   capture->run_json = json_node_get_object (capture->run_json_node);
+  capture->verbatim = g_str_has_prefix (rb_json_get_string (capture->run_json, "engineVersion") != NULL
+                                          ? rb_json_get_string (capture->run_json, "engineVersion") : "",
+                                        "runboard-");
   capture->manifest_node = read_json (capture->run_dir, "manifest.json", FALSE, NULL);
   if (capture->manifest_node != NULL)
     capture->manifest_json = json_node_get_object (capture->manifest_node);
@@ -920,6 +925,213 @@ capture_plan (const char  *data_dir,
   return g_steal_pointer (&capture);
 }
 
+/* Work on every file of a capture, spread over the processors; the calling
+ * thread reports progress as files complete. */
+typedef gboolean (*FileJob) (Capture      *capture,
+                             CaptureFile  *file,
+                             gpointer      job_data,
+                             GError      **error);
+
+typedef struct
+{
+  Capture      *capture;
+  FileJob       job;
+  gpointer      job_data;
+  GCancellable *cancellable;
+  GAsyncQueue  *done;
+  GMutex        mutex;
+  GError       *error;
+  gint          failed;
+} Parallel;
+
+static void
+parallel_worker (gpointer item,
+                 gpointer user_data)
+{
+  Parallel *parallel = user_data;
+  GError *local_error = NULL;
+
+  if (!g_atomic_int_get (&parallel->failed) &&
+      !g_cancellable_is_cancelled (parallel->cancellable) &&
+      !parallel->job (parallel->capture, item, parallel->job_data, &local_error))
+    {
+      g_mutex_lock (&parallel->mutex);
+      if (parallel->error == NULL)
+        parallel->error = local_error;
+      else
+        g_error_free (local_error);
+      g_atomic_int_set (&parallel->failed, 1);
+      g_mutex_unlock (&parallel->mutex);
+    }
+  g_async_queue_push (parallel->done, GINT_TO_POINTER (1));
+}
+
+static gboolean
+run_parallel (Capture               *capture,
+              FileJob                job,
+              gpointer               job_data,
+              RbCaptureProgressFunc  progress,
+              gpointer               user_data,
+              GCancellable          *cancellable,
+              GError               **error)
+{
+  Parallel parallel = { capture, job, job_data, cancellable, NULL, { 0, }, NULL, 0 };
+  guint n = capture->files->len;
+  GThreadPool *pool;
+
+  parallel.done = g_async_queue_new ();
+  g_mutex_init (&parallel.mutex);
+  pool = g_thread_pool_new (parallel_worker, &parallel,
+                            (gint) CLAMP (g_get_num_processors (), 1, 8), FALSE, NULL);
+  for (guint i = 0; i < n; i++)
+    g_thread_pool_push (pool, g_ptr_array_index (capture->files, i), NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      g_async_queue_pop (parallel.done);
+      if (progress != NULL && !g_atomic_int_get (&parallel.failed))
+        progress (i + 1, n, user_data);
+    }
+  g_thread_pool_free (pool, FALSE, TRUE);
+  g_async_queue_unref (parallel.done);
+  g_mutex_clear (&parallel.mutex);
+
+  if (parallel.error != NULL)
+    {
+      g_propagate_error (error, parallel.error);
+      return FALSE;
+    }
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+/* For series our engine wrote (canonical "bin_index,value" rows, numbers
+ * from the one formatter): checks the rows and finds NaN/±∞ and gaps without
+ * converting every number. Returns a series whose finite values read as 0
+ * (only its length, NaN/∞ and missing bins are used: the bytes are written
+ * as they are), or NULL when the file needs the full parser. */
+static RbSeries *
+scan_canonical (const char *data,
+                gsize       len)
+{
+  static const char header[] = "bin_index,value\n";
+  const char *p = data + sizeof header - 1;
+  const char *end = data + len;
+  g_autoptr(GArray) special = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (guint));
+  RbSeries *series;
+  guint bin = 0;
+
+  while (p < end)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      const char *comma;
+      guint index = 0;
+
+      if (nl == NULL)
+        return NULL;
+      for (comma = p; comma < nl && g_ascii_isdigit (*comma); comma++)
+        {
+          if (index > G_MAXUINT / 10 - 1)
+            return NULL;
+          index = index * 10 + (guint) (*comma - '0');
+        }
+      if (comma == p || comma == nl || *comma != ',' || index != bin ||
+          (comma - p > 1 && *p == '0'))
+        return NULL;
+      comma++;
+      if (comma == nl)
+        g_array_append_val (gaps, bin);
+      else if (*comma == 'N' || *comma == 'I' || (*comma == '-' && comma + 1 < nl && comma[1] == 'I'))
+        {
+          if (!(nl - comma == 3 && memcmp (comma, "NaN", 3) == 0) &&
+              !(nl - comma == 8 && memcmp (comma, "Infinity", 8) == 0) &&
+              !(nl - comma == 9 && memcmp (comma, "-Infinity", 9) == 0))
+            return NULL;
+          g_array_append_val (special, bin);
+        }
+      else
+        {
+          for (const char *c = comma; c < nl; c++)
+            if (!g_ascii_isdigit (*c) && *c != '.' && *c != '-' && *c != '+' && *c != 'E')
+              return NULL;
+        }
+      bin++;
+      p = nl + 1;
+    }
+
+  series = rb_series_new (bin);
+  for (guint i = 0; i < special->len; i++)
+    series->values[g_array_index (special, guint, i)] = NAN;
+  if (gaps->len > 0)
+    {
+      series->missing = g_new0 (guint8, MAX (bin, 1));
+      for (guint i = 0; i < gaps->len; i++)
+        {
+          series->values[g_array_index (gaps, guint, i)] = NAN;
+          series->missing[g_array_index (gaps, guint, i)] = 1;
+        }
+    }
+  return series;
+}
+
+/* Reads one series file: its values, and its bytes when they can be
+ * written as they are. */
+static gboolean
+read_file_job (Capture      *capture,
+               CaptureFile  *file,
+               gpointer      job_data,
+               GError      **error)
+{
+  static const char header[] = "bin_index,value\n";
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  RbGapFill fill = (RbGapFill) GPOINTER_TO_INT (job_data);
+  const char *data;
+  gsize len;
+
+  if (strstr (file->info->path, "..") != NULL || g_path_is_absolute (file->info->path))
+    {
+      g_set_error (error, RB_ERROR, RB_ERROR_RUN_UNREADABLE,
+                   "series/index.json names a file outside the run for %s", file->info->id);
+      return FALSE;
+    }
+  path = g_build_filename (capture->run_dir, file->info->path, NULL);
+  bytes = rb_fs_read_file (path, file->info->path, MAX_SERIES_FILE, &local_error);
+  if (bytes != NULL)
+    {
+      data = g_bytes_get_data (bytes, &len);
+      /* Our engine writes every series through the one formatter: its
+       * bytes are already what series_to_csv() would make. */
+      if (capture->verbatim && len >= sizeof header - 1 &&
+          memcmp (data, header, sizeof header - 1) == 0)
+        {
+          RbSeries *scanned = scan_canonical (data, len);
+
+          /* Filling changes values: that needs the real ones. */
+          if (scanned != NULL && fill != RB_GAP_FILL_NONE)
+            for (guint b = 0; b < scanned->n_bins; b++)
+              if (isnan (scanned->values[b]))
+                {
+                  g_clear_pointer (&scanned, rb_series_free);
+                  break;
+                }
+          if (scanned != NULL)
+            {
+              file->series = scanned;
+              file->csv = g_steal_pointer (&bytes);
+              return TRUE;
+            }
+        }
+      file->series = rb_series_parse_csv (data, len, file->info->path, &local_error);
+    }
+  if (file->series == NULL)
+    {
+      g_set_error (error, RB_ERROR, RB_ERROR_RUN_UNREADABLE, "%s", local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Reads every file's series (once per file) and collects the warnings of
  * every entry; with @gap_fill zero, NaN/±∞ and gaps become 0. */
 static gboolean
@@ -928,28 +1140,8 @@ capture_read (Capture       *capture,
               GCancellable  *cancellable,
               GError       **error)
 {
-  for (guint i = 0; i < capture->files->len; i++)
-    {
-      CaptureFile *file = g_ptr_array_index (capture->files, i);
-      g_autofree char *path = NULL;
-      g_autoptr(GError) local_error = NULL;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      if (strstr (file->info->path, "..") != NULL || g_path_is_absolute (file->info->path))
-        {
-          g_set_error (error, RB_ERROR, RB_ERROR_RUN_UNREADABLE,
-                       "series/index.json names a file outside the run for %s", file->info->id);
-          return FALSE;
-        }
-      path = g_build_filename (capture->run_dir, file->info->path, NULL);
-      file->series = rb_series_read_csv (path, file->info->path, &local_error);
-      if (file->series == NULL)
-        {
-          g_set_error (error, RB_ERROR, RB_ERROR_RUN_UNREADABLE, "%s", local_error->message);
-          return FALSE;
-        }
-    }
+  if (!run_parallel (capture, read_file_job, GINT_TO_POINTER (gap_fill), NULL, NULL, cancellable, error))
+    return FALSE;
 
   for (guint i = 0; i < capture->entries->len; i++)
     {
@@ -1008,12 +1200,19 @@ capture_read (Capture       *capture,
     {
       for (guint i = 0; i < capture->files->len; i++)
         {
-          RbSeries *series = ((CaptureFile *) g_ptr_array_index (capture->files, i))->series;
+          CaptureFile *file = g_ptr_array_index (capture->files, i);
+          RbSeries *series = file->series;
+          gboolean changed = FALSE;
 
           for (guint b = 0; b < series->n_bins; b++)
             if (!isfinite (series->values[b]) || rb_series_is_missing (series, b))
-              series->values[b] = 0;
+              {
+                series->values[b] = 0;
+                changed = TRUE;
+              }
           g_clear_pointer (&series->missing, g_free);
+          if (changed)
+            g_clear_pointer (&file->csv, g_bytes_unref);
         }
     }
   return TRUE;
@@ -1755,6 +1954,21 @@ write_run_state (Capture     *capture,
 }
 
 static gboolean
+write_file_job (Capture      *capture,
+                CaptureFile  *file,
+                gpointer      job_data,
+                GError      **error)
+{
+  int dir_fd = GPOINTER_TO_INT (job_data);
+  g_autoptr(GBytes) csv = NULL;
+
+  csv = file->csv != NULL ? g_bytes_ref (file->csv) : series_to_csv (file->series);
+  file->hash = rb_hash_bytes (csv);
+  return write_file_at (dir_fd, file->path, g_bytes_get_data (csv, NULL),
+                        g_bytes_get_size (csv), error);
+}
+
+static gboolean
 build_bundle (Capture                 *capture,
               const Target            *target,
               const char              *tmp,
@@ -1774,23 +1988,8 @@ build_bundle (Capture                 *capture,
   if (dir_fd < 0)
     return set_io_error (error, "open the temporary bundle folder", errno);
 
-  for (guint i = 0; ok && i < capture->files->len; i++)
-    {
-      CaptureFile *file = g_ptr_array_index (capture->files, i);
-      g_autoptr(GBytes) csv = NULL;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          ok = FALSE;
-          break;
-        }
-      csv = series_to_csv (file->series);
-      file->hash = rb_hash_bytes (csv);
-      ok = write_file_at (dir_fd, file->path, g_bytes_get_data (csv, NULL),
-                          g_bytes_get_size (csv), error);
-      if (ok && progress != NULL)
-        progress (i + 1, capture->files->len, user_data);
-    }
+  ok = run_parallel (capture, write_file_job, GINT_TO_POINTER (dir_fd), progress, user_data,
+                     cancellable, error);
 
   if (ok)
     {

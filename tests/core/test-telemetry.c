@@ -26,6 +26,29 @@ static guint manifest_count = 0;
 
 /* Fixtures {{{ */
 
+/* The crash test runs hundreds of generations; each ends with syncfs(),
+ * which on a shared disk waits for everyone's writes. A tmpfs (when there
+ * is one) keeps the test about the rename protocol, not the disk. */
+static char *
+new_fast_data_dir (void)
+{
+  char *data = NULL;
+
+  if (g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) && access ("/dev/shm", W_OK) == 0)
+    {
+      data = g_strdup ("/dev/shm/rb-test-telemetry-XXXXXX");
+      if (g_mkdtemp (data) == NULL)
+        g_clear_pointer (&data, g_free);
+    }
+  if (data == NULL)
+    data = rb_test_make_temp_dir ();
+  {
+    g_autofree char *runs = g_build_filename (data, "runs", NULL);
+    g_assert_cmpint (g_mkdir_with_parents (runs, 0755), ==, 0);
+  }
+  return data;
+}
+
 static char *
 new_data_dir (void)
 {
@@ -450,6 +473,36 @@ test_run_scoped (void)
   g_assert_true (rb_run_get_telemetry (run)->available);
   g_assert_cmpstr (rb_run_get_telemetry (run)->generated_at_utc, ==, regenerated);
 
+  rb_test_remove_tree (data);
+}
+
+/* A FlowTime 2025-10 run kept directly in the data folder: "t,value" CSVs
+ * with a BOM are rewritten as canonical "bin_index,value" files. */
+static void
+test_legacy_run (void)
+{
+  const char *run_id = "run_20251022T125205Z_3f2a1b0c";
+  g_autofree char *data = new_data_dir ();
+  g_autofree char *src = rb_test_data_path ("sample", run_id, NULL);
+  g_autofree char *dest = g_build_filename (data, run_id, NULL);
+  g_autofree char *bundle = g_build_filename (dest, "model", "telemetry", NULL);
+  g_autofree char *csv_path = g_build_filename (bundle, "OrderService_queuedepth.csv", NULL);
+  g_autofree char *csv = NULL;
+  g_autoptr(RbCaptureRequest) request = rb_capture_request_new (run_id);
+  g_autoptr(RbCaptureResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected_dir = g_build_filename (run_id, "model", "telemetry", NULL);
+
+  rb_test_copy_tree (src, dest);
+  request->run_scoped = TRUE;
+  request->overwrite = TRUE;
+  result = generate (data, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rb_capture_result_get_file_count (result), ==, 4);
+  g_assert_cmpstr (rb_capture_result_get_capture_directory (result), ==, expected_dir);
+  g_free (check_bundle (bundle, run_id));
+  csv = rb_test_read_file (csv_path, NULL);
+  g_assert_true (g_str_has_prefix (csv, "bin_index,value\n0,"));
   rb_test_remove_tree (data);
 }
 
@@ -1280,7 +1333,7 @@ time_one_helper (const char *data,
 static void
 test_crash (void)
 {
-  g_autofree char *data = new_data_dir ();
+  g_autofree char *data = new_fast_data_dir ();
   g_autofree char *helper = helper_path ();
   g_autofree char *telemetry = g_build_filename (data, "telemetry", NULL);
   g_autofree char *key_bundle = g_build_filename (telemetry, "crash", NULL);
@@ -1434,6 +1487,7 @@ main (int    argc,
   manifest_dir = rb_test_make_temp_dir ();
 
   g_test_add_func ("/telemetry/run-scoped", test_run_scoped);
+  g_test_add_func ("/telemetry/legacy-run", test_legacy_run);
   g_test_add_func ("/telemetry/key", test_key_target);
   g_test_add_func ("/telemetry/template-key", test_template_key);
   g_test_add_func ("/telemetry/directory", test_directory_target);
