@@ -208,6 +208,80 @@ rb_backend_get_capabilities_finish (RbBackend     *self,
 }
 
 void
+rb_backend_list_templates_async (RbBackend           *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  RbBackendInterface *iface;
+
+  g_return_if_fail (RB_IS_BACKEND (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  iface = RB_BACKEND_GET_IFACE (self);
+  if (iface->list_templates_async == NULL)
+    {
+      report_not_supported (self, callback, user_data,
+                            rb_backend_list_templates_async, "list_templates");
+      return;
+    }
+
+  iface->list_templates_async (self, cancellable, callback, user_data);
+}
+
+GPtrArray *
+rb_backend_list_templates_finish (RbBackend     *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (RB_IS_BACKEND (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  if (g_async_result_is_tagged (result, rb_backend_list_templates_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return RB_BACKEND_GET_IFACE (self)->list_templates_finish (self, result, error);
+}
+
+void
+rb_backend_get_template_async (RbBackend           *self,
+                               const char          *template_id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  RbBackendInterface *iface;
+
+  g_return_if_fail (RB_IS_BACKEND (self));
+  g_return_if_fail (template_id != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  iface = RB_BACKEND_GET_IFACE (self);
+  if (iface->get_template_async == NULL)
+    {
+      report_not_supported (self, callback, user_data,
+                            rb_backend_get_template_async, "get_template");
+      return;
+    }
+
+  iface->get_template_async (self, template_id, cancellable, callback, user_data);
+}
+
+RbTemplate *
+rb_backend_get_template_finish (RbBackend     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (RB_IS_BACKEND (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  if (g_async_result_is_tagged (result, rb_backend_get_template_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return RB_BACKEND_GET_IFACE (self)->get_template_finish (self, result, error);
+}
+
+void
 rb_backend_emit_changed (RbBackend *self)
 {
   g_return_if_fail (RB_IS_BACKEND (self));

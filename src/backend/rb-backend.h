@@ -16,6 +16,7 @@
 #include <gio/gio.h>
 
 #include "rb-run.h"
+#include "rb-template.h"
 
 G_BEGIN_DECLS
 
@@ -74,6 +75,23 @@ struct _RbBackendInterface
   RbBackendCapabilities *(*get_capabilities_finish) (RbBackend     *self,
                                                      GAsyncResult  *result,
                                                      GError       **error);
+
+  void        (*list_templates_async)  (RbBackend            *self,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+  GPtrArray  *(*list_templates_finish) (RbBackend            *self,
+                                        GAsyncResult         *result,
+                                        GError              **error);
+
+  void        (*get_template_async)    (RbBackend            *self,
+                                        const char           *template_id,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+  RbTemplate *(*get_template_finish)   (RbBackend            *self,
+                                        GAsyncResult         *result,
+                                        GError              **error);
 };
 
 /* "Local", or the server's host name; for a header bar (never a path). */
@@ -113,6 +131,28 @@ RbBackendCapabilities *
             rb_backend_get_capabilities_finish (RbBackend            *self,
                                                 GAsyncResult         *result,
                                                 GError              **error);
+
+/* Every readable template (shipped, then the data folder's), sorted by id,
+ * as api.md TemplateSummary (rb_template_to_summary_json). Transfer full:
+ * a GPtrArray of RbTemplate that frees its items. */
+void        rb_backend_list_templates_async  (RbBackend            *self,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+GPtrArray  *rb_backend_list_templates_finish (RbBackend            *self,
+                                              GAsyncResult         *result,
+                                              GError              **error);
+
+/* One template with its parameters (rb_template_to_json). Errors:
+ * RB_ERROR_INVALID_REQUEST (field "templateId"), RB_ERROR_NOT_FOUND. */
+void        rb_backend_get_template_async    (RbBackend            *self,
+                                              const char           *template_id,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+RbTemplate *rb_backend_get_template_finish   (RbBackend            *self,
+                                              GAsyncResult         *result,
+                                              GError              **error);
 
 /* For implementations: emits RbBackend::changed. */
 void        rb_backend_emit_changed     (RbBackend            *self);

@@ -15,6 +15,7 @@
 #include "rb-local-backend.h"
 #include "rb-run-store.h"
 #include "rb-telemetry.h"
+#include "rb-template.h"
 
 #define CHANGE_DEBOUNCE_MS 200
 
@@ -162,6 +163,55 @@ get_run_worker (GTask        *task,
     g_task_return_pointer (task, run, g_object_unref);
 }
 
+/* The catalogue is read afresh each time: templates are small files that
+ * other processes may add at any moment (as the server does). */
+static void
+list_templates_worker (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  RbLocalBackend *self = source_object;
+  g_autoptr(RbTemplateCatalog) catalog = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *templates;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  catalog = rb_template_catalog_new (self->data_dir);
+  templates = rb_template_catalog_list (catalog, &error);
+
+  if (templates == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, templates, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+get_template_worker (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  RbLocalBackend *self = source_object;
+  const char *template_id = task_data;
+  g_autoptr(RbTemplateCatalog) catalog = NULL;
+  g_autoptr(GError) error = NULL;
+  RbTemplate *template;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  catalog = rb_template_catalog_new (self->data_dir);
+  template = rb_template_catalog_get (catalog, template_id, &error);
+
+  if (template == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, template, g_object_unref);
+}
+
 /*
  * RbBackend
  */
@@ -256,6 +306,56 @@ rb_local_backend_get_capabilities_finish (RbBackend     *backend,
 }
 
 static void
+rb_local_backend_list_templates_async (RbBackend           *backend,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (backend, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_local_backend_list_templates_async);
+  g_task_set_name (task, "[runboard] list templates");
+  g_task_run_in_thread (task, list_templates_worker);
+}
+
+static GPtrArray *
+rb_local_backend_list_templates_finish (RbBackend     *backend,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+rb_local_backend_get_template_async (RbBackend           *backend,
+                                     const char          *template_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (backend, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_local_backend_get_template_async);
+  g_task_set_name (task, "[runboard] get template");
+  g_task_set_task_data (task, g_strdup (template_id), g_free);
+  g_task_run_in_thread (task, get_template_worker);
+}
+
+static RbTemplate *
+rb_local_backend_get_template_finish (RbBackend     *backend,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 rb_local_backend_iface_init (RbBackendInterface *iface)
 {
   iface->get_display_name = rb_local_backend_get_display_name;
@@ -265,6 +365,10 @@ rb_local_backend_iface_init (RbBackendInterface *iface)
   iface->get_run_finish = rb_local_backend_get_run_finish;
   iface->get_capabilities_async = rb_local_backend_get_capabilities_async;
   iface->get_capabilities_finish = rb_local_backend_get_capabilities_finish;
+  iface->list_templates_async = rb_local_backend_list_templates_async;
+  iface->list_templates_finish = rb_local_backend_list_templates_finish;
+  iface->get_template_async = rb_local_backend_get_template_async;
+  iface->get_template_finish = rb_local_backend_get_template_finish;
 }
 
 /*

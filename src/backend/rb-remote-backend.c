@@ -721,6 +721,108 @@ get_capabilities_cb (GObject      *object,
                          (GDestroyNotify) rb_backend_capabilities_free);
 }
 
+static RbTemplate *
+template_from_json (const char  *authority,
+                    JsonObject  *object,
+                    GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  RbTemplate *template;
+
+  template = rb_template_new_from_json (object, &local_error);
+  if (template == NULL)
+    rb_set_error_field (error, RB_ERROR_INTERNAL, NULL,
+                        "The server at %s sent a template that cannot be read: %s",
+                        authority, local_error->message);
+  return template;
+}
+
+/* {"items":[TemplateSummary]}: a few small objects, read here. */
+static void
+list_templates_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RbRemoteBackend *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *items;
+
+  body = finish_request (self, object, g_task_get_task_data (task), result, &error);
+  if (body != NULL)
+    json = parse_object (self->authority, body, &error);
+  if (json == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  items = rb_json_get_array (json, "items");
+  if (items == NULL)
+    {
+      g_task_return_new_error (task, RB_ERROR, RB_ERROR_INTERNAL,
+                               "The server at %s sent a template list without items",
+                               self->authority);
+      return;
+    }
+
+  templates = g_ptr_array_new_full (json_array_get_length (items), g_object_unref);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      RbTemplate *template;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_task_return_new_error (task, RB_ERROR, RB_ERROR_INTERNAL,
+                                   "The server at %s sent a template list item that is not an object",
+                                   self->authority);
+          return;
+        }
+
+      template = template_from_json (self->authority, json_node_get_object (node), &error);
+      if (template == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_ptr_array_add (templates, template);
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&templates), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+get_template_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RbRemoteBackend *self = g_task_get_source_object (task);
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  RbTemplate *template;
+
+  body = finish_request (self, object, g_task_get_task_data (task), result, &error);
+  if (body != NULL)
+    json = parse_object (self->authority, body, &error);
+  if (json == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  template = template_from_json (self->authority, json, &error);
+  if (template == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, template, g_object_unref);
+}
+
 /* Sends GET <path> for @task (task data: the message) to @callback. */
 static void
 send_for_task (RbRemoteBackend     *self,
@@ -857,6 +959,70 @@ rb_remote_backend_get_capabilities_finish (RbBackend     *backend,
 }
 
 static void
+rb_remote_backend_list_templates_async (RbBackend           *backend,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  RbRemoteBackend *self = RB_REMOTE_BACKEND (backend);
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_remote_backend_list_templates_async);
+  g_task_set_name (task, "[runboard] list templates");
+  send_for_task (self, task, "v1/templates", list_templates_cb);
+}
+
+static GPtrArray *
+rb_remote_backend_list_templates_finish (RbBackend     *backend,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+rb_remote_backend_get_template_async (RbBackend           *backend,
+                                      const char          *template_id,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  RbRemoteBackend *self = RB_REMOTE_BACKEND (backend);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_remote_backend_get_template_async);
+  g_task_set_name (task, "[runboard] get template");
+
+  /* As for run ids: core's rule before the id enters a URL. */
+  if (!rb_ident_validate (RB_IDENT_TEMPLATE_ID, template_id, -1, "templateId", &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  escaped = g_uri_escape_string (template_id, NULL, FALSE);
+  path = g_strconcat ("v1/templates/", escaped, NULL);
+  send_for_task (self, task, path, get_template_cb);
+}
+
+static RbTemplate *
+rb_remote_backend_get_template_finish (RbBackend     *backend,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 rb_remote_backend_iface_init (RbBackendInterface *iface)
 {
   iface->get_display_name = rb_remote_backend_get_display_name;
@@ -866,6 +1032,10 @@ rb_remote_backend_iface_init (RbBackendInterface *iface)
   iface->get_run_finish = rb_remote_backend_get_run_finish;
   iface->get_capabilities_async = rb_remote_backend_get_capabilities_async;
   iface->get_capabilities_finish = rb_remote_backend_get_capabilities_finish;
+  iface->list_templates_async = rb_remote_backend_list_templates_async;
+  iface->list_templates_finish = rb_remote_backend_list_templates_finish;
+  iface->get_template_async = rb_remote_backend_get_template_async;
+  iface->get_template_finish = rb_remote_backend_get_template_finish;
 }
 
 /*

@@ -244,6 +244,27 @@ get_run (RbBackend     *backend,
   return rb_backend_get_run_finish (backend, wait_result (&result), error);
 }
 
+static GPtrArray *
+list_templates (RbBackend     *backend,
+                GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  rb_backend_list_templates_async (backend, NULL, store_result_cb, &result);
+  return rb_backend_list_templates_finish (backend, wait_result (&result), error);
+}
+
+static RbTemplate *
+get_template (RbBackend     *backend,
+              const char    *template_id,
+              GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  rb_backend_get_template_async (backend, template_id, NULL, store_result_cb, &result);
+  return rb_backend_get_template_finish (backend, wait_result (&result), error);
+}
+
 static RbBackendCapabilities *
 get_capabilities (RbBackend     *backend,
                   GCancellable  *cancellable,
@@ -504,6 +525,86 @@ test_get_invalid_id (Fixture       *f,
       g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST);
       g_assert_cmpstr (rb_error_get_field (error), ==, "runId");
       assert_same_error (error, expected);
+    }
+}
+
+static char *
+node_to_data (JsonNode *node)
+{
+  char *data = rb_json_to_data (node, NULL);
+
+  json_node_unref (node);
+  return data;
+}
+
+static void
+test_templates_list (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(RbTemplateCatalog) catalog = rb_template_catalog_new (f->data_dir);
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GError) error = NULL;
+
+  expected = rb_template_catalog_list (catalog, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (expected->len, >=, 1);
+
+  templates = list_templates (f->backend, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (templates->len, ==, expected->len);
+
+  for (guint i = 0; i < templates->len; i++)
+    {
+      RbTemplate *got = g_ptr_array_index (templates, i);
+      RbTemplate *want = g_ptr_array_index (expected, i);
+      g_autofree char *got_json = node_to_data (rb_template_to_summary_json (got));
+      g_autofree char *want_json = node_to_data (rb_template_to_summary_json (want));
+      g_autoptr(RbTemplate) full = NULL;
+      g_autoptr(RbTemplate) want_full = NULL;
+      g_autofree char *full_json = NULL;
+      g_autofree char *want_full_json = NULL;
+
+      g_assert_cmpstr (rb_template_get_id (got), ==, rb_template_get_id (want));
+      g_assert_cmpstr (got_json, ==, want_json);
+
+      /* The whole template, parameters included. */
+      full = get_template (f->backend, rb_template_get_id (want), &error);
+      g_assert_no_error (error);
+      want_full = rb_template_catalog_get (catalog, rb_template_get_id (want), &error);
+      g_assert_no_error (error);
+      full_json = node_to_data (rb_template_to_json (full));
+      want_full_json = node_to_data (rb_template_to_json (want_full));
+      g_assert_cmpstr (full_json, ==, want_full_json);
+    }
+}
+
+static void
+test_templates_errors (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(RbTemplateCatalog) catalog = rb_template_catalog_new (f->data_dir);
+  const char *ids[] = { "no-such-template", "../templates", "a/b", "..", "" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(RbTemplate) want = NULL;
+      g_autoptr(RbTemplate) got = NULL;
+      g_autoptr(GError) want_error = NULL;
+      g_autoptr(GError) error = NULL;
+
+      want = rb_template_catalog_get (catalog, ids[i], &want_error);
+      g_assert_null (want);
+      got = get_template (f->backend, ids[i], &error);
+      g_assert_null (got);
+      assert_same_error (error, want_error);
+      if (i == 0)
+        g_assert_error (error, RB_ERROR, RB_ERROR_NOT_FOUND);
+      else
+        {
+          g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST);
+          g_assert_cmpstr (rb_error_get_field (error), ==, "templateId");
+        }
     }
 }
 
@@ -950,6 +1051,8 @@ main (int   argc,
     { "get/not-found",       test_get_not_found },
     { "get/invalid-id",      test_get_invalid_id },
     { "capabilities",        test_capabilities },
+    { "templates/list",      test_templates_list },
+    { "templates/errors",    test_templates_errors },
     { "changed/stamp",       test_changed_on_stamp },
     { "cancelled/before",    test_cancelled_before },
     { "cancelled/in-flight", test_cancelled_in_flight },
