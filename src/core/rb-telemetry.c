@@ -2109,8 +2109,10 @@ rb_telemetry_generate (const char              *data_dir,
       target_clear (&target);
       return g_steal_pointer (&result);
     }
-  if (target.kind == RB_CAPTURE_TARGET_DIRECTORY && !request->overwrite &&
-      g_file_test (target.path, G_FILE_TEST_EXISTS))
+  /* Never replace a folder we did not write, overwrite or not. */
+  if (target.kind == RB_CAPTURE_TARGET_DIRECTORY &&
+      g_file_test (target.path, G_FILE_TEST_EXISTS) &&
+      !g_file_test (manifest_path, G_FILE_TEST_EXISTS))
     {
       GDir *dir = g_dir_open (target.path, 0, NULL);
       gboolean empty = dir != NULL && g_dir_read_name (dir) == NULL;

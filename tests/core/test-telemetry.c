@@ -679,6 +679,23 @@ test_directory_target (void)
   g_clear_error (&error);
   g_assert_false (g_file_test (elsewhere, G_FILE_TEST_EXISTS));
 
+  /* A folder that is not a bundle is never replaced, even with overwrite. */
+  {
+    g_autofree char *mine = g_build_filename (exports, "mine", NULL);
+    g_autofree char *keep = g_build_filename (mine, "keep.txt", NULL);
+
+    rb_test_write_file (keep, "precious", -1);
+    g_free (request->directory);
+    request->directory = g_strdup (mine);
+    request->overwrite = TRUE;
+    refused = rb_telemetry_generate (data, roots, request, NULL, NULL, NULL, &error);
+    g_assert_null (refused);
+    g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST);
+    g_assert_cmpstr (rb_error_get_field (error), ==, "output.directory");
+    g_clear_error (&error);
+    g_assert_true (g_file_test (keep, G_FILE_TEST_IS_REGULAR));
+  }
+
   rb_test_remove_tree (data);
   rb_test_remove_tree (exports);
   rb_test_remove_tree (outside);
