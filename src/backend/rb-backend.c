@@ -282,6 +282,42 @@ rb_backend_get_template_finish (RbBackend     *self,
 }
 
 void
+rb_backend_list_captures_async (RbBackend           *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  RbBackendInterface *iface;
+
+  g_return_if_fail (RB_IS_BACKEND (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  iface = RB_BACKEND_GET_IFACE (self);
+  if (iface->list_captures_async == NULL)
+    {
+      report_not_supported (self, callback, user_data,
+                            rb_backend_list_captures_async, "list_captures");
+      return;
+    }
+
+  iface->list_captures_async (self, cancellable, callback, user_data);
+}
+
+JsonNode *
+rb_backend_list_captures_finish (RbBackend     *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (RB_IS_BACKEND (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  if (g_async_result_is_tagged (result, rb_backend_list_captures_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return RB_BACKEND_GET_IFACE (self)->list_captures_finish (self, result, error);
+}
+
+void
 rb_backend_emit_changed (RbBackend *self)
 {
   g_return_if_fail (RB_IS_BACKEND (self));

@@ -92,6 +92,14 @@ struct _RbBackendInterface
   RbTemplate *(*get_template_finish)   (RbBackend            *self,
                                         GAsyncResult         *result,
                                         GError              **error);
+
+  void        (*list_captures_async)   (RbBackend            *self,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+  JsonNode   *(*list_captures_finish)  (RbBackend            *self,
+                                        GAsyncResult         *result,
+                                        GError              **error);
 };
 
 /* "Local", or the server's host name; for a header bar (never a path). */
@@ -151,6 +159,18 @@ void        rb_backend_get_template_async    (RbBackend            *self,
                                               GAsyncReadyCallback   callback,
                                               gpointer              user_data);
 RbTemplate *rb_backend_get_template_finish   (RbBackend            *self,
+                                              GAsyncResult         *result,
+                                              GError              **error);
+
+/* The telemetry bundles a telemetry run can bind to, as the api.md body of
+ * GET /v1/telemetry/captures: {"items":[{captureKey|null, sourceRunId,
+ * templateId, generatedAtUtc, warningCount}]} (rb_telemetry_list_captures).
+ * Transfer full. */
+void        rb_backend_list_captures_async   (RbBackend            *self,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+JsonNode   *rb_backend_list_captures_finish  (RbBackend            *self,
                                               GAsyncResult         *result,
                                               GError              **error);
 

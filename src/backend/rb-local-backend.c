@@ -212,6 +212,27 @@ get_template_worker (GTask        *task,
     g_task_return_pointer (task, template, g_object_unref);
 }
 
+static void
+list_captures_worker (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  RbLocalBackend *self = source_object;
+  g_autoptr(GError) error = NULL;
+  JsonNode *captures;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  captures = rb_telemetry_list_captures (self->data_dir, &error);
+
+  if (captures == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, captures, (GDestroyNotify) json_node_unref);
+}
+
 /*
  * RbBackend
  */
@@ -356,6 +377,30 @@ rb_local_backend_get_template_finish (RbBackend     *backend,
 }
 
 static void
+rb_local_backend_list_captures_async (RbBackend           *backend,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (backend, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_local_backend_list_captures_async);
+  g_task_set_name (task, "[runboard] list captures");
+  g_task_run_in_thread (task, list_captures_worker);
+}
+
+static JsonNode *
+rb_local_backend_list_captures_finish (RbBackend     *backend,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 rb_local_backend_iface_init (RbBackendInterface *iface)
 {
   iface->get_display_name = rb_local_backend_get_display_name;
@@ -369,6 +414,8 @@ rb_local_backend_iface_init (RbBackendInterface *iface)
   iface->list_templates_finish = rb_local_backend_list_templates_finish;
   iface->get_template_async = rb_local_backend_get_template_async;
   iface->get_template_finish = rb_local_backend_get_template_finish;
+  iface->list_captures_async = rb_local_backend_list_captures_async;
+  iface->list_captures_finish = rb_local_backend_list_captures_finish;
 }
 
 /*

@@ -823,6 +823,40 @@ get_template_cb (GObject      *object,
     g_task_return_pointer (task, template, g_object_unref);
 }
 
+/* {"items":[…]}: passed on as it came, once it is checked to be that. */
+static void
+list_captures_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RbRemoteBackend *self = g_task_get_source_object (task);
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
+  body = finish_request (self, object, g_task_get_task_data (task), result, &error);
+  if (body != NULL)
+    json = parse_object (self->authority, body, &error);
+  if (json == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (rb_json_get_array (json, "items") == NULL)
+    {
+      g_task_return_new_error (task, RB_ERROR, RB_ERROR_INTERNAL,
+                               "The server at %s sent a telemetry bundle list without items",
+                               self->authority);
+      return;
+    }
+
+  node = json_node_init_object (json_node_alloc (), json);
+  g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
 /* Sends GET <path> for @task (task data: the message) to @callback. */
 static void
 send_for_task (RbRemoteBackend     *self,
@@ -1023,6 +1057,31 @@ rb_remote_backend_get_template_finish (RbBackend     *backend,
 }
 
 static void
+rb_remote_backend_list_captures_async (RbBackend           *backend,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  RbRemoteBackend *self = RB_REMOTE_BACKEND (backend);
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_remote_backend_list_captures_async);
+  g_task_set_name (task, "[runboard] list captures");
+  send_for_task (self, task, "v1/telemetry/captures", list_captures_cb);
+}
+
+static JsonNode *
+rb_remote_backend_list_captures_finish (RbBackend     *backend,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 rb_remote_backend_iface_init (RbBackendInterface *iface)
 {
   iface->get_display_name = rb_remote_backend_get_display_name;
@@ -1036,6 +1095,8 @@ rb_remote_backend_iface_init (RbBackendInterface *iface)
   iface->list_templates_finish = rb_remote_backend_list_templates_finish;
   iface->get_template_async = rb_remote_backend_get_template_async;
   iface->get_template_finish = rb_remote_backend_get_template_finish;
+  iface->list_captures_async = rb_remote_backend_list_captures_async;
+  iface->list_captures_finish = rb_remote_backend_list_captures_finish;
 }
 
 /*

@@ -23,6 +23,7 @@
 #include "rb-local-backend.h"
 #include "rb-remote-backend.h"
 #include "rb-run-store.h"
+#include "rb-telemetry.h"
 #include "rb-test-util.h"
 
 #define LISTENING_PREFIX "Listening on http://127.0.0.1:"
@@ -263,6 +264,16 @@ get_template (RbBackend     *backend,
 
   rb_backend_get_template_async (backend, template_id, NULL, store_result_cb, &result);
   return rb_backend_get_template_finish (backend, wait_result (&result), error);
+}
+
+static JsonNode *
+list_captures (RbBackend     *backend,
+               GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  rb_backend_list_captures_async (backend, NULL, store_result_cb, &result);
+  return rb_backend_list_captures_finish (backend, wait_result (&result), error);
 }
 
 static RbBackendCapabilities *
@@ -606,6 +617,31 @@ test_templates_errors (Fixture       *f,
           g_assert_cmpstr (rb_error_get_field (error), ==, "templateId");
         }
     }
+}
+
+/* The sample has a shared-key bundle and run-scoped ones: the same body
+ * bytes as core's listing. */
+static void
+test_captures_list (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *want = NULL;
+  g_autofree char *got = NULL;
+  JsonNode *node;
+
+  node = rb_telemetry_list_captures (f->data_dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (rb_json_get_array (json_node_get_object (node), "items")),
+                    >=, 2);
+  want = node_to_data (node);
+
+  node = list_captures (f->backend, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  got = node_to_data (node);
+
+  g_assert_cmpstr (got, ==, want);
 }
 
 static void
@@ -1053,6 +1089,7 @@ main (int   argc,
     { "capabilities",        test_capabilities },
     { "templates/list",      test_templates_list },
     { "templates/errors",    test_templates_errors },
+    { "captures/list",       test_captures_list },
     { "changed/stamp",       test_changed_on_stamp },
     { "cancelled/before",    test_cancelled_before },
     { "cancelled/in-flight", test_cancelled_in_flight },
