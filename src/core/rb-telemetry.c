@@ -30,6 +30,7 @@
 #include "rb-hash.h"
 #include "rb-ident.h"
 #include "rb-json.h"
+#include "rb-model.h"
 #include "rb-number.h"
 #include "rb-run-store.h"
 #include "rb-series.h"
@@ -607,6 +608,7 @@ typedef struct
   JsonNode    *run_json_node;
   JsonNode    *manifest_node;
   JsonNode    *model_node;
+  RbModel     *compiled;         /* the stored model compiled, nullable */
   gboolean     verbatim;         /* our engine wrote the series: canonical bytes */
 } Capture;
 
@@ -638,6 +640,7 @@ capture_free (Capture *capture)
   g_clear_pointer (&capture->run_json_node, json_node_unref);
   g_clear_pointer (&capture->manifest_node, json_node_unref);
   g_clear_pointer (&capture->model_node, json_node_unref);
+  g_clear_pointer (&capture->compiled, rb_model_free);
   g_clear_pointer (&capture->files, g_ptr_array_unref);
   g_clear_pointer (&capture->entries, g_ptr_array_unref);
   g_clear_pointer (&capture->warnings, g_ptr_array_unref);
@@ -687,14 +690,22 @@ series_node_id (const char *series_id)
   return at != NULL ? g_strndup (series_id, at - series_id) : g_strdup (series_id);
 }
 
-/* The `as` alias the model's outputs give @node_id. */
+/* The `as` alias the model's outputs give @node_id: from the compiled model
+ * (rb_model_get_output_alias, the one rule), or — for stored models our
+ * compiler refuses (classes, FlowTime-only features) — from the outputs
+ * list as written. */
 static const char *
-output_alias (JsonObject *model,
+output_alias (Capture    *capture,
               const char *node_id)
 {
-  JsonArray *outputs = model != NULL ? rb_json_get_array (model, "outputs") : NULL;
-  guint n = outputs != NULL ? json_array_get_length (outputs) : 0;
+  JsonArray *outputs;
+  guint n;
 
+  if (capture->compiled != NULL)
+    return rb_model_get_output_alias (capture->compiled, node_id);
+
+  outputs = capture->model != NULL ? rb_json_get_array (capture->model, "outputs") : NULL;
+  n = outputs != NULL ? json_array_get_length (outputs) : 0;
   for (guint i = 0; i < n; i++)
     {
       JsonNode *element = json_array_get_element (outputs, i);
@@ -736,7 +747,7 @@ file_for (Capture            *capture,
           const RbSeriesInfo *info)
 {
   g_autofree char *model_node = series_node_id (info->id);
-  const char *alias = output_alias (capture->model, model_node);
+  const char *alias = output_alias (capture, model_node);
   g_autofree char *name = NULL;
   CaptureFile *file;
 
@@ -796,18 +807,24 @@ read_json (const char  *dir,
 }
 
 static JsonNode *
-read_model (const char *run_dir)
+read_model (const char  *run_dir,
+            RbModel    **compiled)
 {
   g_autofree char *path = g_build_filename (run_dir, "model", "model.yaml", NULL);
   g_autoptr(GBytes) bytes = rb_fs_read_file (path, "model/model.yaml", MAX_SMALL_FILE, NULL);
   JsonNode *node;
+  const char *data;
+  gsize len;
 
+  *compiled = NULL;
   if (bytes == NULL)
     return NULL;
-  node = rb_yaml_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                        "model/model.yaml", NULL);
+  data = g_bytes_get_data (bytes, &len);
+  node = rb_yaml_parse (data, len, "model/model.yaml", NULL);
   if (node != NULL && !JSON_NODE_HOLDS_OBJECT (node))
     g_clear_pointer (&node, json_node_unref);
+  if (node != NULL)
+    *compiled = rb_model_parse (data, len, "model/model.yaml", NULL);
   return node;
 }
 
@@ -885,7 +902,7 @@ capture_plan (const char  *data_dir,
   capture->manifest_node = read_json (capture->run_dir, "manifest.json", FALSE, NULL);
   if (capture->manifest_node != NULL)
     capture->manifest_json = json_node_get_object (capture->manifest_node);
-  capture->model_node = read_model (capture->run_dir);
+  capture->model_node = read_model (capture->run_dir, &capture->compiled);
   if (capture->model_node != NULL)
     capture->model = json_node_get_object (capture->model_node);
 

@@ -14,6 +14,8 @@
 
 #include "rb-bundle.h"
 #include "rb-core.h"
+#include "rb-model.h"
+#include "rb-orchestrator.h"
 #include "rb-telemetry.h"
 #include "rb-test-util.h"
 
@@ -1077,8 +1079,19 @@ test_alias_shared (void)
              "    - id: Packing\n      kind: service\n      semantics:\n        arrivals: orders\n"
              "        served: pack_processed\n"
              "    - id: Shipping\n      kind: service\n      semantics:\n        served: pack_processed\n",
+             "nodes:\n  - id: orders\n    kind: const\n    values: [5, 6]\n"
+             "  - id: pack_processed\n    kind: const\n    values: [4, 5]\n"
              "outputs:\n  - series: pack_processed\n    as: packed_orders.csv\n  - series: orders\n",
              series, G_N_ELEMENTS (series), 2);
+  /* The stored model compiles: the alias comes from rb_model (the one rule). */
+  {
+    g_autofree char *model_path = g_build_filename (data, "runs", "run_w", "model", "model.yaml", NULL);
+    g_autofree char *text = rb_test_read_file (model_path, NULL);
+    g_autoptr(RbModel) model = rb_model_parse (text, strlen (text), "model.yaml", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (rb_model_get_output_alias (model, "pack_processed"), ==, "packed_orders.csv");
+  }
   result = generate (data, request, &error);
   g_assert_no_error (error);
   g_assert_cmpint (rb_capture_result_get_file_count (result), ==, 3);
@@ -1116,6 +1129,66 @@ test_alias_shared (void)
     g_assert_no_error (error);
     g_assert_cmpfloat (values->values[1], ==, 5);
   }
+  rb_test_remove_tree (data);
+}
+
+/* FlowTime's warehouse template, run by our orchestrator: its captureKey
+ * is the default target and pack_processed (Served of two nodes, alias
+ * packed_orders.csv) is one file with two manifest entries. */
+static void
+test_flowtime_warehouse (void)
+{
+  g_autofree char *template_path = rb_test_flowtime_path ("templates", "warehouse-picker-waves.yaml", NULL);
+  g_autofree char *data = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *bundle = NULL;
+  g_autofree char *manifest_path = NULL;
+  g_autoptr(RbTemplateCatalog) catalog = NULL;
+  g_autoptr(RbRunRequest) run_request = rb_run_request_new ();
+  g_autoptr(RbRunResult) run_result = NULL;
+  g_autoptr(RbCaptureRequest) request = NULL;
+  g_autoptr(RbCaptureResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *files;
+  guint packed = 0;
+  const char *run_id;
+
+  if (template_path == NULL)
+    return;
+  data = new_data_dir ();
+  copy = g_build_filename (data, "templates", "warehouse-picker-waves.yaml", NULL);
+  contents = rb_test_read_file (template_path, NULL);
+  rb_test_write_file (copy, contents, -1);
+
+  catalog = rb_template_catalog_new (data);
+  run_request->template_id = g_strdup ("warehouse-picker-waves");
+  run_request->mode = g_strdup ("simulation");
+  run_result = rb_orchestrator_create_run (data, catalog, run_request, NULL, &error);
+  g_assert_no_error (error);
+  run_id = rb_run_get_run_id (rb_run_result_get_run (run_result));
+
+  request = rb_capture_request_new (run_id);
+  result = generate (data, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rb_capture_result_get_capture_key (result), ==, "warehouse-picker");
+  bundle = g_build_filename (data, "telemetry", "warehouse-picker", NULL);
+  g_free (check_bundle (bundle, run_id));
+
+  manifest_path = g_build_filename (bundle, "manifest.json", NULL);
+  files = json_object_get_array_member (parse_object (manifest_path, &node), "files");
+  for (guint i = 0; i < json_array_get_length (files); i++)
+    {
+      JsonObject *file = json_array_get_object_element (files, i);
+
+      if (g_strcmp0 (json_object_get_string_member (file, "path"), "packed_orders.csv") == 0)
+        {
+          packed++;
+          g_assert_cmpstr (json_object_get_string_member (file, "metric"), ==, "Served");
+        }
+    }
+  g_assert_cmpuint (packed, ==, 2);
   rb_test_remove_tree (data);
 }
 
@@ -1517,6 +1590,7 @@ main (int    argc,
   g_test_add_func ("/telemetry/gap-fill", test_gap_fill);
   g_test_add_func ("/telemetry/dry-run", test_dry_run);
   g_test_add_func ("/telemetry/alias-shared", test_alias_shared);
+  g_test_add_func ("/telemetry/flowtime-warehouse", test_flowtime_warehouse);
   g_test_add_func ("/telemetry/disabled", test_disabled);
   g_test_add_func ("/telemetry/concurrency-threads", test_concurrency_threads);
   g_test_add_func ("/telemetry/concurrency-processes", test_concurrency_processes);
