@@ -35,6 +35,7 @@
 #include "rb-run-store.h"
 #include "rb-series.h"
 #include "rb-telemetry.h"
+#include "rb-template.h"
 #include "rb-time.h"
 #include "rb-yaml.h"
 
@@ -1772,15 +1773,28 @@ target_clear (Target *target)
   g_free (target->relative);
 }
 
-/* The template's metadata.captureKey: the run's stored model first, then
- * the catalogue's copy is not consulted (the stored model carries it). */
-static const char *
-template_capture_key (Capture *capture)
+/* The template's metadata.captureKey: the run's stored model first (the
+ * template copies it there), else the catalogue's template of that id. */
+static char *
+template_capture_key (const char *data_dir,
+                      Capture    *capture)
 {
   JsonObject *metadata = capture->model != NULL ? rb_json_get_object (capture->model, "metadata") : NULL;
   const char *key = metadata != NULL ? rb_json_get_string (metadata, "captureKey") : NULL;
+  const char *template_id = rb_run_get_template_id (capture->run);
 
-  return key != NULL && rb_ident_is_valid (RB_IDENT_CAPTURE_KEY, key) ? key : NULL;
+  if (key != NULL)
+    return rb_ident_is_valid (RB_IDENT_CAPTURE_KEY, key) ? g_strdup (key) : NULL;
+  if (template_id != NULL && rb_ident_is_valid (RB_IDENT_TEMPLATE_ID, template_id))
+    {
+      g_autoptr(RbTemplateCatalog) catalog = rb_template_catalog_new (data_dir);
+      g_autoptr(RbTemplate) template = rb_template_catalog_get (catalog, template_id, NULL);
+
+      key = template != NULL ? rb_template_get_capture_key (template) : NULL;
+      if (key != NULL && rb_ident_is_valid (RB_IDENT_CAPTURE_KEY, key))
+        return g_strdup (key);
+    }
+  return NULL;
 }
 
 static gboolean
@@ -1791,6 +1805,7 @@ resolve_target (const char              *data_dir,
                 Target                  *target,
                 GError                 **error)
 {
+  g_autofree char *template_key = NULL;
   const char *key = NULL;
 
   memset (target, 0, sizeof *target);
@@ -1835,7 +1850,7 @@ resolve_target (const char              *data_dir,
   else if (request->capture_key != NULL)
     key = request->capture_key;
   else
-    key = template_capture_key (capture);
+    key = template_key = template_capture_key (data_dir, capture);
 
   if (key != NULL)
     {

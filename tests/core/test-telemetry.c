@@ -1189,6 +1189,23 @@ test_flowtime_warehouse (void)
         }
     }
   g_assert_cmpuint (packed, ==, 2);
+
+  /* A stored model without metadata.captureKey: the catalogue's template
+   * of the same id still names the key. */
+  {
+    g_autofree char *model_path = g_build_filename (data, "runs", run_id, "model", "model.yaml", NULL);
+    g_autofree char *model = rb_test_read_file (model_path, NULL);
+    g_autoptr(GString) stripped = g_string_new (model);
+    g_autoptr(RbCaptureResult) again = NULL;
+
+    g_assert_cmpuint (g_string_replace (stripped, "captureKey: warehouse-picker", "", 0), ==, 1);
+    rb_test_write_file (model_path, stripped->str, -1);
+    request->overwrite = TRUE;
+    again = generate (data, request, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (rb_capture_result_get_capture_key (again), ==, "warehouse-picker");
+    g_assert_true (rb_capture_result_get_generated (again));
+  }
   rb_test_remove_tree (data);
 }
 
