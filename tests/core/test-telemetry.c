@@ -460,7 +460,10 @@ test_run_scoped (void)
                               "  \"code\": \"already_exists\"\n"
                               "}\n", generated);
   g_assert_cmpstr (json, ==, expected);
-  g_assert_cmpstr (check_bundle (bundle, SAMPLE_RUN), ==, generated);
+  {
+    g_autofree char *unchanged = check_bundle (bundle, SAMPLE_RUN);
+    g_assert_cmpstr (unchanged, ==, generated);
+  }
 
   /* Overwrite: a new bundle, swapped in whole, nothing left beside it. */
   request->overwrite = TRUE;
@@ -572,7 +575,10 @@ test_key_target (void)
   g_assert_true (rb_run_get_telemetry (run)->available);
   g_assert_cmpstr (rb_run_get_telemetry (run)->source_run_id, ==, "run_b");
   g_clear_object (&run);
-  assert_no_leftovers (g_build_filename (data, "telemetry", NULL), "shared");
+  {
+    g_autofree char *telemetry = g_build_filename (data, "telemetry", NULL);
+    assert_no_leftovers (telemetry, "shared");
+  }
 
   /* Listing: the shared key (by B) and nothing run-scoped. */
   {
