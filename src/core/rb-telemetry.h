@@ -4,7 +4,11 @@
  *
  * Every front end (server, CLI, app) calls rb_telemetry_generate() and only
  * maps the result: a result that is not already-exists is 200, an
- * already-exists result is 409, a GError is its RbErrorCode's status.
+ * already-exists result is 409 (rb_capture_result_get_http_status), a GError
+ * is its RbErrorCode's status with rb_error_to_json() as the body.
+ * The removal path is the front end's to check first (it knows its own
+ * flag): rb_telemetry_generation_disabled() or the server's
+ * --disable-telemetry-generation → rb_telemetry_set_disabled_error() (403).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
