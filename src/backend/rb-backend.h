@@ -1,10 +1,14 @@
 /* rb-backend.h — the one seam the app and the CLI talk to
  *
- * An RbBackend lists and reads runs, asynchronously, wherever they live
- * (a local data folder, a remote Runboard server). Every method is a vfunc
- * with an _async/_finish pair; a backend that does not implement one yet
- * reports G_IO_ERROR_NOT_SUPPORTED, so the interface can grow one method at
- * a time without touching every implementation.
+ * An RbBackend lists and reads runs, templates and telemetry bundles, and
+ * says what it offers, asynchronously, wherever they live (a local data
+ * folder, a remote Runboard server). Both implementations pass one contract
+ * suite (tests/backend/test-backend-contract.c): same objects, same JSON
+ * bytes, same errors.
+ *
+ * Every method is a vfunc with an _async/_finish pair; a backend that does
+ * not implement one yet reports G_IO_ERROR_NOT_SUPPORTED, so the interface
+ * can grow one method at a time without touching every implementation.
  *
  * Errors are in RB_ERROR (rb-error.h) with the api.md codes, plus
  * G_IO_ERROR_CANCELLED when the GCancellable fires.

@@ -862,77 +862,132 @@ test_remote_bad_url (void)
 }
 
 /* A server that is not runboard-server (or a broken one): errors still
- * say what happened, and the token and user agent go out as documented. */
+ * say what happened, and the token and user agent go out as documented.
+ * A plain socket service (one thread per connection) answers canned
+ * HTTP/1.1 responses; it records the headers of the last request. */
 typedef struct
 {
-  char *authorization;
-  char *user_agent;
+  GMutex  lock;
+  char   *authorization;
+  char   *user_agent;
 } ForeignState;
 
-static void
-foreign_handler (SoupServer        *server,
-                 SoupServerMessage *msg,
-                 const char        *path,
-                 GHashTable        *query,
-                 gpointer           user_data)
+static const struct
+{
+  const char *path;
+  guint       status;
+  const char *type;
+  const char *body;
+} foreign_answers[] = {
+  { "/v1/healthz",      200, "application/json", "[1, 2]" },
+  { "/v1/runs",         200, "application/json", "{\"items\": [{oops" },
+  { "/v1/runs/down",    503, "text/html",        "<h1>Down for maintenance</h1>" },
+  { "/v1/runs/gone",    404, "text/plain",       "no such thing" },
+  { "/v1/runs/locked",  401, "text/plain",       "who are you" },
+  { "/v1/runs/fielded", 400, "application/json",
+    "{\"error\": \"Run ids are short.\", \"code\": \"invalid_request\", \"field\": \"runId\"}" },
+  { "/v1/runs/odd",     200, "application/json", "{\"runId\": 42}" },
+};
+
+static gboolean
+foreign_run_cb (GThreadedSocketService *service,
+                GSocketConnection      *connection,
+                GObject                *source_object,
+                gpointer                user_data)
 {
   ForeignState *state = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  static const struct
-  {
-    const char *path;
-    guint       status;
-    const char *type;
-    const char *body;
-  } answers[] = {
-    { "/v1/healthz",      200, "application/json", "[1, 2]" },
-    { "/v1/runs",         200, "application/json", "{\"items\": [{oops" },
-    { "/v1/runs/down",    503, "text/html",        "<h1>Down for maintenance</h1>" },
-    { "/v1/runs/gone",    404, "text/plain",       "no such thing" },
-    { "/v1/runs/locked",  401, "text/plain",       "who are you" },
-    { "/v1/runs/fielded", 400, "application/json",
-      "{\"error\": \"Run ids are short.\", \"code\": \"invalid_request\", \"field\": \"runId\"}" },
-    { "/v1/runs/odd",     200, "application/json", "{\"runId\": 42}" },
-  };
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autofree char *request_line = NULL;
+  g_autofree char *response = NULL;
+  g_auto(GStrv) parts = NULL;
+  guint status = 500;
+  const char *type = "text/plain";
+  const char *body = "";
+  char *query;
 
-  g_free (state->authorization);
-  state->authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
-  g_free (state->user_agent);
-  state->user_agent = g_strdup (soup_message_headers_get_one (headers, "User-Agent"));
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (in), FALSE);
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
 
-  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+  request_line = g_data_input_stream_read_line (in, NULL, NULL, NULL);
+  if (request_line == NULL)
+    return TRUE;
+
+  for (;;)
     {
-      if (g_str_equal (path, answers[i].path))
+      g_autofree char *line = g_data_input_stream_read_line (in, NULL, NULL, NULL);
+
+      if (line == NULL || *line == '\0')
+        break;
+
+      g_mutex_lock (&state->lock);
+      if (g_ascii_strncasecmp (line, "Authorization: ", 15) == 0)
         {
-          soup_server_message_set_status (msg, answers[i].status, NULL);
-          soup_server_message_set_response (msg, answers[i].type, SOUP_MEMORY_STATIC,
-                                            answers[i].body, strlen (answers[i].body));
-          return;
+          g_free (state->authorization);
+          state->authorization = g_strdup (line + 15);
+        }
+      else if (g_ascii_strncasecmp (line, "User-Agent: ", 12) == 0)
+        {
+          g_free (state->user_agent);
+          state->user_agent = g_strdup (line + 12);
+        }
+      g_mutex_unlock (&state->lock);
+    }
+
+  /* "GET /path?query HTTP/1.1" */
+  parts = g_strsplit (request_line, " ", 3);
+  if (g_strv_length (parts) == 3)
+    {
+      query = strchr (parts[1], '?');
+      if (query != NULL)
+        *query = '\0';
+      for (guint i = 0; i < G_N_ELEMENTS (foreign_answers); i++)
+        {
+          if (g_str_equal (parts[1], foreign_answers[i].path))
+            {
+              status = foreign_answers[i].status;
+              type = foreign_answers[i].type;
+              body = foreign_answers[i].body;
+            }
         }
     }
-  soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+
+  response = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                              "Content-Type: %s\r\n"
+                              "Content-Length: %zu\r\n"
+                              "Connection: close\r\n"
+                              "\r\n"
+                              "%s",
+                              status, soup_status_get_phrase (status), type, strlen (body), body);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             response, strlen (response), NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
 }
 
 static void
 test_remote_foreign_server (void)
 {
-  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GSocketService) service = g_threaded_socket_service_new (4);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
   g_autoptr(RbRemoteBackend) backend = NULL;
   g_autoptr(RbBackendCapabilities) caps = NULL;
   g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
   g_autofree char *message = NULL;
-  ForeignState state = { NULL, NULL };
-  GSList *uris;
+  ForeignState state = { 0 };
   guint port;
 
-  soup_server_add_handler (server, NULL, foreign_handler, &state, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_mutex_init (&state.lock);
+  g_signal_connect (service, "run", G_CALLBACK (foreign_run_cb), &state);
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
   g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  port = (guint) g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  g_socket_service_start (service);
   url = g_strdup_printf ("http://127.0.0.1:%u", port);   /* no trailing "/" */
 
   backend = rb_remote_backend_new (url, "s3cret");
@@ -946,8 +1001,10 @@ test_remote_foreign_server (void)
   g_assert_cmpstr (error->message, ==, message);
   g_clear_error (&error);
   g_clear_pointer (&message, g_free);
+  g_mutex_lock (&state.lock);
   g_assert_cmpstr (state.authorization, ==, "Bearer s3cret");
   g_assert_cmpstr (state.user_agent, ==, "runboard/" PACKAGE_VERSION);
+  g_mutex_unlock (&state.lock);
 
   runs = list_runs (RB_BACKEND (backend), NULL, &error);
   g_assert_null (runs);
@@ -1009,9 +1066,11 @@ test_remote_foreign_server (void)
   }
 
   g_clear_object (&backend);
-  soup_server_disconnect (server);
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
   g_free (state.authorization);
   g_free (state.user_agent);
+  g_mutex_clear (&state.lock);
 }
 
 /* Both backends side by side over copies of the same data: the same bytes. */
