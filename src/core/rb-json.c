@@ -387,6 +387,35 @@ set_parse_error (GError       **error,
                  "%s is not valid JSON: %s", display_name, reason);
 }
 
+/* json-glib cuts a string at an escaped NUL ("a\u0000b" reads as "a"), which
+ * could turn a bad id into a good one ("run_a\u0000/../x" would read as
+ * "run_a"). Escaped NULs become U+0001, which no identifier accepts, so the
+ * field at fault is still named, for every document we parse. */
+static char *
+neutralise_escaped_nul (const char *data,
+                        gsize       len)
+{
+  GString *out = g_string_sized_new (len);
+  gsize backslashes = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (c == 'u' && backslashes % 2 == 1 && i + 4 < len &&
+          data[i + 1] == '0' && data[i + 2] == '0' && data[i + 3] == '0' && data[i + 4] == '0')
+        {
+          g_string_append (out, "u0001");
+          i += 4;
+          backslashes = 0;
+          continue;
+        }
+      g_string_append_c (out, c);
+      backslashes = c == '\\' ? backslashes + 1 : 0;
+    }
+  return g_string_free (out, FALSE);
+}
+
 JsonNode *
 rb_json_parse (const char  *data,
                gssize       length,
@@ -395,6 +424,7 @@ rb_json_parse (const char  *data,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *clean = NULL;
   const char *invalid = NULL;
   guint too_deep_line = 0;
   guint truncated_line = 0;
@@ -429,6 +459,12 @@ rb_json_parse (const char  *data,
                    display_name, line_of_offset (data, invalid - data),
                    *invalid == '\0' ? "it contains a NUL byte" : "it is not UTF-8 text");
       return NULL;
+    }
+
+  if (g_strstr_len (data, len, "\\u0000") != NULL)
+    {
+      clean = neutralise_escaped_nul (data, len);
+      data = clean;
     }
 
   scan_structure (data, len, &too_deep_line, &truncated_line);

@@ -263,51 +263,15 @@ rb_capture_request_from_json (JsonNode  *body,
   return g_steal_pointer (&request);
 }
 
-/* json-glib cuts a string at an escaped NUL ("a\u0000b" reads as "a"), which
- * could turn a bad id into a good one. Escaped NULs become U+0001, which no
- * identifier accepts, so the field at fault is still named. */
-static char *
-neutralise_escaped_nul (const char *data,
-                        gsize       len)
-{
-  GString *out = g_string_sized_new (len);
-  gsize backslashes = 0;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = data[i];
-
-      if (c == 'u' && backslashes % 2 == 1 && i + 4 < len + 0 &&
-          data[i + 1] == '0' && data[i + 2] == '0' && data[i + 3] == '0' && data[i + 4] == '0')
-        {
-          g_string_append (out, "u0001");
-          i += 4;
-          backslashes = 0;
-          continue;
-        }
-      g_string_append_c (out, c);
-      backslashes = c == '\\' ? backslashes + 1 : 0;
-    }
-  return g_string_free (out, FALSE);
-}
-
 RbCaptureRequest *
 rb_capture_request_from_data (const char  *data,
                               gsize        len,
                               GError     **error)
 {
-  g_autofree char *clean = neutralise_escaped_nul (data, len);
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) body = rb_json_parse (data, len, "The request body", error);
 
-  body = rb_json_parse (clean, strlen (clean), "The request body", &local_error);
-  if (body == NULL || memchr (data, '\0', len) != NULL)
-    {
-      rb_set_error_field (error, RB_ERROR_INVALID_REQUEST, NULL, "%s",
-                          local_error != NULL ? local_error->message
-                                              : "The request body contains a NUL byte.");
-      return NULL;
-    }
+  if (body == NULL)
+    return NULL;
   return rb_capture_request_from_json (body, error);
 }
 

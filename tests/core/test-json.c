@@ -352,12 +352,30 @@ test_getters (void)
   g_assert_null (rb_json_get_array (object, "n"));
 }
 
+/* json-glib would cut "a\u0000b" to "a"; an escaped NUL must never shorten a
+ * string (a bad id must not turn into a good one). */
+static void
+test_parse_escaped_nul (void)
+{
+  const char *text = "{\"runId\": \"run_a\\u0000/../x\", \"ok\": \"\\\\u0000\"}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = rb_json_parse (text, -1, "body", &error);
+  JsonObject *object;
+
+  g_assert_no_error (error);
+  object = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (object, "runId"), ==, "run_a\x01/../x");
+  /* an escaped backslash followed by u0000 is plain text, left alone */
+  g_assert_cmpstr (json_object_get_string_member (object, "ok"), ==, "\\u0000");
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/json/parse/escaped-nul", test_parse_escaped_nul);
   g_test_add_func ("/json/writer/golden", test_writer_golden);
   g_test_add_func ("/json/writer/compact", test_writer_compact);
   g_test_add_func ("/json/writer/member-order", test_writer_member_order);
