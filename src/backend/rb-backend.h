@@ -104,6 +104,16 @@ struct _RbBackendInterface
   JsonNode   *(*list_captures_finish)  (RbBackend            *self,
                                         GAsyncResult         *result,
                                         GError              **error);
+
+  void        (*generate_telemetry_async)  (RbBackend            *self,
+                                            JsonNode             *request,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+  JsonNode   *(*generate_telemetry_finish) (RbBackend            *self,
+                                            GAsyncResult         *result,
+                                            guint                *http_status,
+                                            GError              **error);
 };
 
 /* "Local", or the server's host name; for a header bar (never a path). */
@@ -177,6 +187,27 @@ void        rb_backend_list_captures_async   (RbBackend            *self,
 JsonNode   *rb_backend_list_captures_finish  (RbBackend            *self,
                                               GAsyncResult         *result,
                                               GError              **error);
+
+/* Explicit telemetry generation (api.md POST /v1/telemetry/captures):
+ * @request is that body ({"source":{"type":"run","runId":…},"output":{…},
+ * "options":{…}}), parsed by core on either side. Returns the api.md
+ * response body and sets *http_status (nullable) to 200 (generated, or a
+ * dry run's plan) or 409 (already exists: the body is the existing
+ * bundle's "capture" plus "error" and "code"). Other outcomes are errors:
+ * 400 (field set), 403 RB_ERROR_DISABLED, 404, 422, 500.
+ *
+ * Locally an output.directory is allowed under its own parent folder (the
+ * user on this computer chose it, as with runboard-cli); a server allows
+ * only its --allow-output-root folders. Transfer full. */
+void        rb_backend_generate_telemetry_async  (RbBackend            *self,
+                                                  JsonNode             *request,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+JsonNode   *rb_backend_generate_telemetry_finish (RbBackend            *self,
+                                                  GAsyncResult         *result,
+                                                  guint                *http_status,
+                                                  GError              **error);
 
 /* For implementations: emits RbBackend::changed. */
 void        rb_backend_emit_changed     (RbBackend            *self);

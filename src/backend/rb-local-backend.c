@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "rb-local-backend.h"
+#include "rb-data-dir.h"
 #include "rb-run-store.h"
 #include "rb-telemetry.h"
 #include "rb-template.h"
@@ -233,6 +234,73 @@ list_captures_worker (GTask        *task,
     g_task_return_pointer (task, captures, (GDestroyNotify) json_node_unref);
 }
 
+typedef struct
+{
+  JsonNode *body;     /* the response body */
+  guint     status;   /* 200 or 409 */
+} GenerateResult;
+
+static void
+generate_result_free (GenerateResult *result)
+{
+  g_clear_pointer (&result->body, json_node_unref);
+  g_free (result);
+}
+
+/* Its own thread, not GTask's pool: a generation may wait on another's
+ * lock for a long time, and must not starve listings meanwhile. */
+static gpointer
+generate_telemetry_thread (gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RbLocalBackend *self = g_task_get_source_object (task);
+  JsonNode *body = g_task_get_task_data (task);
+  g_autoptr(RbCaptureRequest) request = NULL;
+  g_autoptr(RbCaptureResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *parent = NULL;
+  const char *allowed[2] = { NULL, NULL };
+  GenerateResult *out;
+
+  if (g_task_return_error_if_cancelled (task))
+    return NULL;
+
+  /* The removal path is refused before anything else (the server's 403). */
+  if (rb_telemetry_generation_disabled ())
+    {
+      rb_telemetry_set_disabled_error (&error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return NULL;
+    }
+
+  request = rb_capture_request_from_json (body, &error);
+  if (request == NULL || !rb_data_dir_ensure (self->data_dir, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return NULL;
+    }
+
+  if (request->directory != NULL && g_path_is_absolute (request->directory))
+    {
+      parent = g_path_get_dirname (request->directory);
+      allowed[0] = parent;
+    }
+
+  result = rb_telemetry_generate (self->data_dir, allowed[0] != NULL ? allowed : NULL,
+                                  request, NULL, NULL, g_task_get_cancellable (task), &error);
+  if (result == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return NULL;
+    }
+
+  out = g_new0 (GenerateResult, 1);
+  out->body = rb_capture_result_to_json (result);
+  out->status = rb_capture_result_get_http_status (result);
+  g_task_return_pointer (task, out, (GDestroyNotify) generate_result_free);
+  return NULL;
+}
+
 /*
  * RbBackend
  */
@@ -401,6 +469,45 @@ rb_local_backend_list_captures_finish (RbBackend     *backend,
 }
 
 static void
+rb_local_backend_generate_telemetry_async (RbBackend           *backend,
+                                           JsonNode            *request,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (backend, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_local_backend_generate_telemetry_async);
+  g_task_set_name (task, "[runboard] generate telemetry");
+  g_task_set_task_data (task, json_node_copy (request), (GDestroyNotify) json_node_unref);
+  g_thread_unref (g_thread_new ("runboard-generate", generate_telemetry_thread,
+                                g_steal_pointer (&task)));
+}
+
+static JsonNode *
+rb_local_backend_generate_telemetry_finish (RbBackend     *backend,
+                                            GAsyncResult  *result,
+                                            guint         *http_status,
+                                            GError       **error)
+{
+  GenerateResult *out;
+  JsonNode *body;
+
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+
+  out = g_task_propagate_pointer (G_TASK (result), error);
+  if (out == NULL)
+    return NULL;
+
+  if (http_status != NULL)
+    *http_status = out->status;
+  body = g_steal_pointer (&out->body);
+  generate_result_free (out);
+  return body;
+}
+
+static void
 rb_local_backend_iface_init (RbBackendInterface *iface)
 {
   iface->get_display_name = rb_local_backend_get_display_name;
@@ -416,6 +523,8 @@ rb_local_backend_iface_init (RbBackendInterface *iface)
   iface->get_template_finish = rb_local_backend_get_template_finish;
   iface->list_captures_async = rb_local_backend_list_captures_async;
   iface->list_captures_finish = rb_local_backend_list_captures_finish;
+  iface->generate_telemetry_async = rb_local_backend_generate_telemetry_async;
+  iface->generate_telemetry_finish = rb_local_backend_generate_telemetry_finish;
 }
 
 /*

@@ -29,7 +29,8 @@
 #include "rb-run-store.h"
 
 #define DEFAULT_POLL_INTERVAL_MS 3000
-#define REQUEST_TIMEOUT_SECONDS  30
+/* An I/O timeout: generous, since a generation answers only when done. */
+#define REQUEST_TIMEOUT_SECONDS  120
 #define LIST_PAGE_SIZE           RB_RUN_QUERY_MAX_PAGE_SIZE
 #define USER_AGENT               "runboard/" PACKAGE_VERSION
 #define PROBE_PATH               "v1/runs?pageSize=1"
@@ -78,9 +79,10 @@ static void schedule_poll (RbRemoteBackend *self);
  * Requests and responses
  */
 
-/* A GET of <base_url><path>, or NULL with RB_ERROR_INVALID_REQUEST. */
+/* A request for <base_url><path>, or NULL with RB_ERROR_INVALID_REQUEST. */
 static SoupMessage *
-new_request (RbRemoteBackend  *self,
+new_message (RbRemoteBackend  *self,
+             const char       *method,
              const char       *path,
              GError          **error)
 {
@@ -95,7 +97,7 @@ new_request (RbRemoteBackend  *self,
     }
 
   url = g_strconcat (self->base_url, path, NULL);
-  msg = soup_message_new (SOUP_METHOD_GET, url);
+  msg = soup_message_new (method, url);
   if (msg == NULL)
     {
       rb_set_error_field (error, RB_ERROR_INVALID_REQUEST, NULL,
@@ -113,6 +115,14 @@ new_request (RbRemoteBackend  *self,
     }
 
   return msg;
+}
+
+static SoupMessage *
+new_request (RbRemoteBackend  *self,
+             const char       *path,
+             GError          **error)
+{
+  return new_message (self, SOUP_METHOD_GET, path, error);
 }
 
 /* For answers without an error body: the code a status means on its own.
@@ -186,15 +196,16 @@ set_error_from_response (RbRemoteBackend  *self,
                         : soup_status_get_phrase (status));
 }
 
-/* Finishes soup_session_send_and_read_async(): the body of a 2xx or 304
- * answer, else NULL with G_IO_ERROR_CANCELLED, RB_ERROR_UNREACHABLE or the
- * server's error. */
+/* Finishes soup_session_send_and_read_async(): the body of a 2xx, 304 or
+ * @also_ok (0: none) answer, else NULL with G_IO_ERROR_CANCELLED,
+ * RB_ERROR_UNREACHABLE or the server's error. */
 static GBytes *
-finish_request (RbRemoteBackend  *self,
-                GObject          *session,
-                SoupMessage      *msg,
-                GAsyncResult     *result,
-                GError          **error)
+finish_request_full (RbRemoteBackend  *self,
+                     GObject          *session,
+                     SoupMessage      *msg,
+                     GAsyncResult     *result,
+                     guint             also_ok,
+                     GError          **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -213,11 +224,22 @@ finish_request (RbRemoteBackend  *self,
     }
 
   status = soup_message_get_status (msg);
-  if (SOUP_STATUS_IS_SUCCESSFUL (status) || status == SOUP_STATUS_NOT_MODIFIED)
+  if (SOUP_STATUS_IS_SUCCESSFUL (status) || status == SOUP_STATUS_NOT_MODIFIED ||
+      (also_ok != 0 && status == also_ok))
     return g_steal_pointer (&body);
 
   set_error_from_response (self, msg, body, error);
   return NULL;
+}
+
+static GBytes *
+finish_request (RbRemoteBackend  *self,
+                GObject          *session,
+                SoupMessage      *msg,
+                GAsyncResult     *result,
+                GError          **error)
+{
+  return finish_request_full (self, session, msg, result, 0, error);
 }
 
 /* A JSON object body, or NULL with RB_ERROR_INTERNAL. */
@@ -857,6 +879,69 @@ list_captures_cb (GObject      *object,
   g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
 }
 
+typedef struct
+{
+  SoupMessage *msg;
+  JsonNode    *body;     /* the response body */
+  guint        status;   /* 200 or 409 */
+} GenerateData;
+
+static void
+generate_data_free (GenerateData *data)
+{
+  g_clear_object (&data->msg);
+  g_clear_pointer (&data->body, json_node_unref);
+  g_free (data);
+}
+
+/* 200 and a 409 carrying "capture" are answers; the rest are errors. */
+static void
+generate_telemetry_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RbRemoteBackend *self = g_task_get_source_object (task);
+  GenerateData *data = g_task_get_task_data (task);
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status;
+
+  body = finish_request_full (self, object, data->msg, result, SOUP_STATUS_CONFLICT, &error);
+  status = soup_message_get_status (data->msg);
+
+  if (body != NULL && status == SOUP_STATUS_CONFLICT)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      gsize length = 0;
+      const char *text = g_bytes_get_data (body, &length);
+
+      /* A 409 without the existing bundle is an ordinary error. */
+      if (text == NULL ||
+          !json_parser_load_from_data (parser, text, (gssize) length, NULL) ||
+          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
+          rb_json_get_object (json_node_get_object (json_parser_get_root (parser)),
+                              "capture") == NULL)
+        {
+          set_error_from_response (self, data->msg, body, &error);
+          g_clear_pointer (&body, g_bytes_unref);
+        }
+    }
+
+  if (body != NULL)
+    json = parse_object (self->authority, body, &error);
+  if (json == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data->status = status;
+  data->body = json_node_init_object (json_node_alloc (), json);
+  g_task_return_boolean (task, TRUE);
+}
+
 /* Sends GET <path> for @task (task data: the message) to @callback. */
 static void
 send_for_task (RbRemoteBackend     *self,
@@ -1082,6 +1167,58 @@ rb_remote_backend_list_captures_finish (RbBackend     *backend,
 }
 
 static void
+rb_remote_backend_generate_telemetry_async (RbBackend           *backend,
+                                            JsonNode            *request,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  RbRemoteBackend *self = RB_REMOTE_BACKEND (backend);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  GenerateData *data;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_remote_backend_generate_telemetry_async);
+  g_task_set_name (task, "[runboard] generate telemetry");
+
+  data = g_new0 (GenerateData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) generate_data_free);
+  data->msg = new_message (self, SOUP_METHOD_POST, "v1/telemetry/captures", &error);
+  if (data->msg == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  bytes = rb_json_to_bytes (request);
+  soup_message_set_request_body_from_bytes (data->msg, "application/json", bytes);
+  soup_session_send_and_read_async (self->session, data->msg, G_PRIORITY_DEFAULT,
+                                    cancellable, generate_telemetry_cb,
+                                    g_steal_pointer (&task));
+}
+
+static JsonNode *
+rb_remote_backend_generate_telemetry_finish (RbBackend     *backend,
+                                             GAsyncResult  *result,
+                                             guint         *http_status,
+                                             GError       **error)
+{
+  GenerateData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (http_status != NULL)
+    *http_status = data->status;
+  return json_node_ref (data->body);
+}
+
+static void
 rb_remote_backend_iface_init (RbBackendInterface *iface)
 {
   iface->get_display_name = rb_remote_backend_get_display_name;
@@ -1097,6 +1234,8 @@ rb_remote_backend_iface_init (RbBackendInterface *iface)
   iface->get_template_finish = rb_remote_backend_get_template_finish;
   iface->list_captures_async = rb_remote_backend_list_captures_async;
   iface->list_captures_finish = rb_remote_backend_list_captures_finish;
+  iface->generate_telemetry_async = rb_remote_backend_generate_telemetry_async;
+  iface->generate_telemetry_finish = rb_remote_backend_generate_telemetry_finish;
 }
 
 /*

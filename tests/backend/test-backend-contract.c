@@ -276,6 +276,42 @@ list_captures (RbBackend     *backend,
   return rb_backend_list_captures_finish (backend, wait_result (&result), error);
 }
 
+static JsonNode *
+generate_telemetry (RbBackend     *backend,
+                    const char    *request_json,
+                    guint         *http_status,
+                    GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) request = json_from_string (request_json, NULL);
+
+  g_assert_nonnull (request);
+  rb_backend_generate_telemetry_async (backend, request, NULL, store_result_cb, &result);
+  return rb_backend_generate_telemetry_finish (backend, wait_result (&result), http_status, error);
+}
+
+/* What core answers to @request_json on @data_dir: the body (and status)
+ * or the error. */
+static JsonNode *
+core_generate (const char  *data_dir,
+               const char  *request_json,
+               guint       *http_status,
+               GError     **error)
+{
+  g_autoptr(JsonNode) body = json_from_string (request_json, NULL);
+  g_autoptr(RbCaptureRequest) request = NULL;
+  g_autoptr(RbCaptureResult) result = NULL;
+
+  request = rb_capture_request_from_json (body, error);
+  if (request == NULL)
+    return NULL;
+  result = rb_telemetry_generate (data_dir, NULL, request, NULL, NULL, NULL, error);
+  if (result == NULL)
+    return NULL;
+  *http_status = rb_capture_result_get_http_status (result);
+  return rb_capture_result_to_json (result);
+}
+
 static RbBackendCapabilities *
 get_capabilities (RbBackend     *backend,
                   GCancellable  *cancellable,
@@ -644,6 +680,130 @@ test_captures_list (Fixture       *f,
   g_assert_cmpstr (got, ==, want);
 }
 
+/* The first readable run of @mode in the sample. */
+static char *
+find_run (const char *data_dir,
+          const char *mode)
+{
+  g_autoptr(RbRunStore) store = rb_run_store_new (data_dir);
+  g_autoptr(GPtrArray) runs = rb_run_store_list_all (store, NULL, NULL);
+
+  for (guint i = 0; runs != NULL && i < runs->len; i++)
+    {
+      RbRun *run = g_ptr_array_index (runs, i);
+
+      if (rb_run_get_diagnostic (run) == NULL && g_strcmp0 (rb_run_get_mode (run), mode) == 0)
+        return g_strdup (rb_run_get_run_id (run));
+    }
+
+  return NULL;
+}
+
+static void
+test_generate_telemetry (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *sim = find_run (f->data_dir, "simulation");
+  g_autofree char *request = NULL;
+  g_autofree char *dry_request = NULL;
+  g_autofree char *generated_at = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(JsonNode) dry = NULL;
+  g_autoptr(JsonNode) want_dry = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dry_json = NULL;
+  g_autofree char *want_dry_json = NULL;
+  JsonObject *capture;
+  guint status = 0;
+  guint want_status = 0;
+
+  g_assert_nonnull (sim);
+  request = g_strdup_printf ("{\"source\": {\"type\": \"run\", \"runId\": \"%s\"},"
+                             " \"output\": {\"captureKey\": \"contract-test\"}}", sim);
+  dry_request = g_strdup_printf ("{\"source\": {\"type\": \"run\", \"runId\": \"%s\"},"
+                                 " \"output\": {\"captureKey\": \"contract-test\"},"
+                                 " \"options\": {\"dryRun\": true}}", sim);
+
+  /* A dry run: exactly core's plan, and nothing written. */
+  want_dry = core_generate (f->data_dir, dry_request, &want_status, &error);
+  g_assert_no_error (error);
+  dry = generate_telemetry (f->backend, dry_request, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpuint (want_status, ==, 200);
+  dry_json = rb_json_to_data (dry, NULL);
+  want_dry_json = rb_json_to_data (want_dry, NULL);
+  g_assert_cmpstr (dry_json, ==, want_dry_json);
+  g_assert_true (rb_json_get_bool (json_node_get_object (dry), "isDryRun", FALSE));
+
+  /* Generated. */
+  body = generate_telemetry (f->backend, request, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  capture = rb_json_get_object (json_node_get_object (body), "capture");
+  g_assert_nonnull (capture);
+  g_assert_cmpstr (rb_json_get_string (capture, "captureKey"), ==, "contract-test");
+  g_assert_cmpstr (rb_json_get_string (capture, "captureDirectory"), ==, "telemetry/contract-test");
+  g_assert_true (rb_json_get_bool (capture, "generated", FALSE));
+  g_assert_false (rb_json_get_bool (capture, "alreadyExists", TRUE));
+  g_assert_cmpstr (rb_json_get_string (capture, "sourceRunId"), ==, sim);
+  g_assert_cmpint (rb_json_get_int (capture, "files", 0), ==,
+                   json_array_get_length (rb_json_get_array (rb_json_get_object (json_node_get_object (want_dry),
+                                                                                 "plan"),
+                                                             "files")));
+  g_assert_nonnull (rb_json_get_string (capture, "generatedAtUtc"));
+  generated_at = g_strdup (rb_json_get_string (capture, "generatedAtUtc"));
+
+  /* Again: 409, the existing bundle's own time and source, as an answer. */
+  again = generate_telemetry (f->backend, request, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 409);
+  capture = rb_json_get_object (json_node_get_object (again), "capture");
+  g_assert_nonnull (capture);
+  g_assert_false (rb_json_get_bool (capture, "generated", TRUE));
+  g_assert_true (rb_json_get_bool (capture, "alreadyExists", FALSE));
+  g_assert_cmpstr (rb_json_get_string (capture, "generatedAtUtc"), ==, generated_at);
+  g_assert_cmpstr (rb_json_get_string (capture, "sourceRunId"), ==, sim);
+  g_assert_cmpstr (rb_json_get_string (json_node_get_object (again), "code"), ==, "already_exists");
+}
+
+static void
+test_generate_telemetry_errors (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *tel = find_run (f->data_dir, "telemetry");
+  g_autofree char *from_tel = NULL;
+  const char *requests[] = {
+    "{\"source\": {\"type\": \"run\", \"runId\": \"run_20000101T000000Z_deadbeef\"}}",   /* 404 */
+    "{\"source\": {\"type\": \"run\"}}",                                                 /* 400 */
+    "{\"source\": {\"type\": \"run\", \"runId\": \"../x\"}}",                              /* 400 */
+    "{\"source\": {\"type\": \"run\", \"runId\": \"run_20261124T160000Z_deadbeef\"}}",   /* broken */
+    NULL,                                                                                /* 422 */
+  };
+
+  g_assert_nonnull (tel);
+  from_tel = g_strdup_printf ("{\"source\": {\"type\": \"run\", \"runId\": \"%s\"}}", tel);
+  requests[G_N_ELEMENTS (requests) - 1] = from_tel;
+
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      g_autoptr(GError) want_error = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) want = NULL;
+      g_autoptr(JsonNode) got = NULL;
+      guint want_status = 0;
+      guint status = 0;
+
+      want = core_generate (f->data_dir, requests[i], &want_status, &want_error);
+      g_assert_null (want);
+      got = generate_telemetry (f->backend, requests[i], &status, &error);
+      g_assert_null (got);
+      assert_same_error (error, want_error);
+      g_assert_null (strstr (error->message, f->tmp));
+    }
+}
+
 static void
 test_capabilities (Fixture       *f,
                    gconstpointer  data)
@@ -674,8 +834,10 @@ test_capabilities_disabled (void)
   g_autofree char *log_path = g_build_filename (tmp, "server.log", NULL);
   g_autofree char *base_url = NULL;
   g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) disabled_error = NULL;
   RbBackend *backends[2];
 
+  rb_telemetry_set_disabled_error (&disabled_error);
   proc = server_start (served_dir, log_path, "--disable-telemetry-generation", &base_url);
   backends[0] = RB_BACKEND (rb_local_backend_new (local_dir));
   backends[1] = RB_BACKEND (rb_remote_backend_new (base_url, NULL));
@@ -686,10 +848,19 @@ test_capabilities_disabled (void)
       g_autoptr(RbBackendCapabilities) caps = NULL;
       g_autoptr(GError) error = NULL;
 
+      g_autoptr(JsonNode) body = NULL;
+      guint status = 0;
+
       caps = get_capabilities (backends[i], NULL, &error);
       g_assert_no_error (error);
       g_assert_false (caps->telemetry_generation);
       g_assert_cmpstr (caps->version, ==, PACKAGE_VERSION);
+
+      /* Refused before the request is even read. */
+      body = generate_telemetry (backends[i], "{}", &status, &error);
+      g_assert_null (body);
+      g_assert_error (error, RB_ERROR, RB_ERROR_DISABLED);
+      g_assert_cmpstr (error->message, ==, disabled_error->message);
       assert_finalized_soon (backends[i]);
     }
   g_unsetenv ("RUNBOARD_DISABLE_TELEMETRY_GENERATION");
@@ -1149,6 +1320,8 @@ main (int   argc,
     { "templates/list",      test_templates_list },
     { "templates/errors",    test_templates_errors },
     { "captures/list",       test_captures_list },
+    { "generate",            test_generate_telemetry },
+    { "generate/errors",     test_generate_telemetry_errors },
     { "changed/stamp",       test_changed_on_stamp },
     { "cancelled/before",    test_cancelled_before },
     { "cancelled/in-flight", test_cancelled_in_flight },
