@@ -360,6 +360,48 @@ rb_backend_generate_telemetry_finish (RbBackend     *self,
 }
 
 void
+rb_backend_create_run_async (RbBackend           *self,
+                             JsonNode            *request,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  RbBackendInterface *iface;
+
+  g_return_if_fail (RB_IS_BACKEND (self));
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  iface = RB_BACKEND_GET_IFACE (self);
+  if (iface->create_run_async == NULL)
+    {
+      report_not_supported (self, callback, user_data,
+                            rb_backend_create_run_async, "create_run");
+      return;
+    }
+
+  iface->create_run_async (self, request, cancellable, callback, user_data);
+}
+
+JsonNode *
+rb_backend_create_run_finish (RbBackend     *self,
+                              GAsyncResult  *result,
+                              guint         *http_status,
+                              GError       **error)
+{
+  g_return_val_if_fail (RB_IS_BACKEND (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  if (http_status != NULL)
+    *http_status = 0;
+
+  if (g_async_result_is_tagged (result, rb_backend_create_run_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return RB_BACKEND_GET_IFACE (self)->create_run_finish (self, result, http_status, error);
+}
+
+void
 rb_backend_emit_changed (RbBackend *self)
 {
   g_return_if_fail (RB_IS_BACKEND (self));

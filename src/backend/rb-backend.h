@@ -114,6 +114,16 @@ struct _RbBackendInterface
                                             GAsyncResult         *result,
                                             guint                *http_status,
                                             GError              **error);
+
+  void        (*create_run_async)          (RbBackend            *self,
+                                            JsonNode             *request,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+  JsonNode   *(*create_run_finish)         (RbBackend            *self,
+                                            GAsyncResult         *result,
+                                            guint                *http_status,
+                                            GError              **error);
 };
 
 /* "Local", or the server's host name; for a header bar (never a path). */
@@ -205,6 +215,22 @@ void        rb_backend_generate_telemetry_async  (RbBackend            *self,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);
 JsonNode   *rb_backend_generate_telemetry_finish (RbBackend            *self,
+                                                  GAsyncResult         *result,
+                                                  guint                *http_status,
+                                                  GError              **error);
+
+/* Creates (or plans) a run (api.md POST /v1/runs): @request is that body,
+ * parsed by core on either side. Returns the api.md response body and sets
+ * *http_status (nullable): 201 with RunDetail + "wasReused", or 200 with a
+ * dry run's {"isDryRun":true,"plan":{…}}; never a "capture" member. Errors:
+ * 400 (field set), 404 template or source run, 409 RB_ERROR_ALREADY_EXISTS,
+ * 422. Transfer full. */
+void        rb_backend_create_run_async          (RbBackend            *self,
+                                                  JsonNode             *request,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+JsonNode   *rb_backend_create_run_finish         (RbBackend            *self,
                                                   GAsyncResult         *result,
                                                   guint                *http_status,
                                                   GError              **error);

@@ -14,6 +14,7 @@
 
 #include "rb-local-backend.h"
 #include "rb-data-dir.h"
+#include "rb-orchestrator.h"
 #include "rb-run-store.h"
 #include "rb-telemetry.h"
 #include "rb-template.h"
@@ -301,6 +302,48 @@ generate_telemetry_thread (gpointer user_data)
   return NULL;
 }
 
+/* Its own thread too: creating a run waits on the run's lock. */
+static gpointer
+create_run_thread (gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RbLocalBackend *self = g_task_get_source_object (task);
+  JsonNode *body = g_task_get_task_data (task);
+  g_autoptr(RbRunRequest) request = NULL;
+  g_autoptr(RbTemplateCatalog) catalog = NULL;
+  g_autoptr(RbRunResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GenerateResult *out;
+
+  if (g_task_return_error_if_cancelled (task))
+    return NULL;
+
+  request = rb_run_request_from_json (body, &error);
+  if (request == NULL || !rb_data_dir_ensure (self->data_dir, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return NULL;
+    }
+
+  catalog = rb_template_catalog_new (self->data_dir);
+  result = rb_orchestrator_create_run (self->data_dir, catalog, request,
+                                       g_task_get_cancellable (task), &error);
+  if (result == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return NULL;
+    }
+
+  out = g_new0 (GenerateResult, 1);
+  out->body = rb_run_result_to_json (result);
+  /* Never a capture from run creation (api.md), as the server answers. */
+  if (JSON_NODE_HOLDS_OBJECT (out->body))
+    json_object_remove_member (json_node_get_object (out->body), "capture");
+  out->status = rb_run_result_is_dry_run (result) ? 200 : 201;
+  g_task_return_pointer (task, out, (GDestroyNotify) generate_result_free);
+  return NULL;
+}
+
 /*
  * RbBackend
  */
@@ -508,6 +551,23 @@ rb_local_backend_generate_telemetry_finish (RbBackend     *backend,
 }
 
 static void
+rb_local_backend_create_run_async (RbBackend           *backend,
+                                   JsonNode            *request,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (backend, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_local_backend_create_run_async);
+  g_task_set_name (task, "[runboard] create run");
+  g_task_set_task_data (task, json_node_copy (request), (GDestroyNotify) json_node_unref);
+  g_thread_unref (g_thread_new ("runboard-create-run", create_run_thread,
+                                g_steal_pointer (&task)));
+}
+
+static void
 rb_local_backend_iface_init (RbBackendInterface *iface)
 {
   iface->get_display_name = rb_local_backend_get_display_name;
@@ -525,6 +585,9 @@ rb_local_backend_iface_init (RbBackendInterface *iface)
   iface->list_captures_finish = rb_local_backend_list_captures_finish;
   iface->generate_telemetry_async = rb_local_backend_generate_telemetry_async;
   iface->generate_telemetry_finish = rb_local_backend_generate_telemetry_finish;
+  iface->create_run_async = rb_local_backend_create_run_async;
+  /* Same result shape: a body and its status. */
+  iface->create_run_finish = rb_local_backend_generate_telemetry_finish;
 }
 
 /*

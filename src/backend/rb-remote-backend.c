@@ -942,6 +942,61 @@ generate_telemetry_cb (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
+/* POST /v1/runs: any 2xx body is the answer (201 created, 200 dry run). */
+static void
+create_run_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RbRemoteBackend *self = g_task_get_source_object (task);
+  GenerateData *data = g_task_get_task_data (task);
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = finish_request (self, object, data->msg, result, &error);
+  if (body != NULL)
+    json = parse_object (self->authority, body, &error);
+  if (json == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data->status = soup_message_get_status (data->msg);
+  data->body = json_node_init_object (json_node_alloc (), json);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* POSTs @request to @path for a task whose result is a GenerateData. */
+static void
+post_json (RbRemoteBackend     *self,
+           GTask               *task,
+           const char          *path,
+           JsonNode            *request,
+           GAsyncReadyCallback  callback)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  GenerateData *data;
+
+  data = g_new0 (GenerateData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) generate_data_free);
+  data->msg = new_message (self, SOUP_METHOD_POST, path, &error);
+  if (data->msg == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  bytes = rb_json_to_bytes (request);
+  soup_message_set_request_body_from_bytes (data->msg, "application/json", bytes);
+  soup_session_send_and_read_async (self->session, data->msg, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), callback,
+                                    g_object_ref (task));
+}
+
 /* Sends GET <path> for @task (task data: the message) to @callback. */
 static void
 send_for_task (RbRemoteBackend     *self,
@@ -1175,28 +1230,11 @@ rb_remote_backend_generate_telemetry_async (RbBackend           *backend,
 {
   RbRemoteBackend *self = RB_REMOTE_BACKEND (backend);
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  GenerateData *data;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, rb_remote_backend_generate_telemetry_async);
   g_task_set_name (task, "[runboard] generate telemetry");
-
-  data = g_new0 (GenerateData, 1);
-  g_task_set_task_data (task, data, (GDestroyNotify) generate_data_free);
-  data->msg = new_message (self, SOUP_METHOD_POST, "v1/telemetry/captures", &error);
-  if (data->msg == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  bytes = rb_json_to_bytes (request);
-  soup_message_set_request_body_from_bytes (data->msg, "application/json", bytes);
-  soup_session_send_and_read_async (self->session, data->msg, G_PRIORITY_DEFAULT,
-                                    cancellable, generate_telemetry_cb,
-                                    g_steal_pointer (&task));
+  post_json (self, task, "v1/telemetry/captures", request, generate_telemetry_cb);
 }
 
 static JsonNode *
@@ -1219,6 +1257,22 @@ rb_remote_backend_generate_telemetry_finish (RbBackend     *backend,
 }
 
 static void
+rb_remote_backend_create_run_async (RbBackend           *backend,
+                                    JsonNode            *request,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  RbRemoteBackend *self = RB_REMOTE_BACKEND (backend);
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_remote_backend_create_run_async);
+  g_task_set_name (task, "[runboard] create run");
+  post_json (self, task, "v1/runs", request, create_run_cb);
+}
+
+static void
 rb_remote_backend_iface_init (RbBackendInterface *iface)
 {
   iface->get_display_name = rb_remote_backend_get_display_name;
@@ -1236,6 +1290,9 @@ rb_remote_backend_iface_init (RbBackendInterface *iface)
   iface->list_captures_finish = rb_remote_backend_list_captures_finish;
   iface->generate_telemetry_async = rb_remote_backend_generate_telemetry_async;
   iface->generate_telemetry_finish = rb_remote_backend_generate_telemetry_finish;
+  iface->create_run_async = rb_remote_backend_create_run_async;
+  /* Same result shape: a body and its status. */
+  iface->create_run_finish = rb_remote_backend_generate_telemetry_finish;
 }
 
 /*

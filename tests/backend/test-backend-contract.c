@@ -22,6 +22,7 @@
 #include "rb-json.h"
 #include "rb-local-backend.h"
 #include "rb-remote-backend.h"
+#include "rb-orchestrator.h"
 #include "rb-run-store.h"
 #include "rb-telemetry.h"
 #include "rb-test-util.h"
@@ -310,6 +311,40 @@ core_generate (const char  *data_dir,
     return NULL;
   *http_status = rb_capture_result_get_http_status (result);
   return rb_capture_result_to_json (result);
+}
+
+static JsonNode *
+create_run (RbBackend     *backend,
+            const char    *request_json,
+            guint         *http_status,
+            GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) request = json_from_string (request_json, NULL);
+
+  g_assert_nonnull (request);
+  rb_backend_create_run_async (backend, request, NULL, store_result_cb, &result);
+  return rb_backend_create_run_finish (backend, wait_result (&result), http_status, error);
+}
+
+/* What core answers to a POST /v1/runs body on @data_dir. */
+static JsonNode *
+core_create_run (const char  *data_dir,
+                 const char  *request_json,
+                 GError     **error)
+{
+  g_autoptr(JsonNode) body = json_from_string (request_json, NULL);
+  g_autoptr(RbRunRequest) request = NULL;
+  g_autoptr(RbTemplateCatalog) catalog = rb_template_catalog_new (data_dir);
+  g_autoptr(RbRunResult) result = NULL;
+
+  request = rb_run_request_from_json (body, error);
+  if (request == NULL)
+    return NULL;
+  result = rb_orchestrator_create_run (data_dir, catalog, request, NULL, error);
+  if (result == NULL)
+    return NULL;
+  return rb_run_result_to_json (result);
 }
 
 static RbBackendCapabilities *
@@ -804,6 +839,119 @@ test_generate_telemetry_errors (Fixture       *f,
     }
 }
 
+/* A shipped simulation template. */
+static char *
+find_template (const char *data_dir)
+{
+  g_autoptr(RbTemplateCatalog) catalog = rb_template_catalog_new (data_dir);
+  g_autoptr(GPtrArray) templates = rb_template_catalog_list (catalog, NULL);
+
+  for (guint i = 0; templates != NULL && i < templates->len; i++)
+    {
+      RbTemplate *template = g_ptr_array_index (templates, i);
+
+      if (g_strcmp0 (rb_template_get_mode (template), "simulation") == 0)
+        return g_strdup (rb_template_get_id (template));
+    }
+
+  return NULL;
+}
+
+static void
+test_create_run (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *template_id = find_template (f->data_dir);
+  g_autofree char *request = NULL;
+  g_autofree char *dry_request = NULL;
+  g_autofree char *dry_json = NULL;
+  g_autofree char *want_dry_json = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *want_detail = NULL;
+  g_autoptr(RbRunStore) store = rb_run_store_new (f->data_dir);
+  g_autoptr(JsonNode) dry = NULL;
+  g_autoptr(JsonNode) want_dry = NULL;
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(JsonNode) want_again = NULL;
+  g_autoptr(RbRun) run = NULL;
+  g_autoptr(RbRun) want_run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) want_error = NULL;
+  guint status = 0;
+
+  g_assert_nonnull (template_id);
+  request = g_strdup_printf ("{\"templateId\": \"%s\", \"mode\": \"simulation\","
+                             " \"rng\": {\"kind\": \"pcg32\", \"seed\": 7},"
+                             " \"options\": {\"runId\": \"contract-run\"}}", template_id);
+  dry_request = g_strdup_printf ("{\"templateId\": \"%s\", \"mode\": \"simulation\","
+                                 " \"rng\": {\"kind\": \"pcg32\", \"seed\": 7},"
+                                 " \"options\": {\"runId\": \"contract-run\", \"dryRun\": true}}",
+                                 template_id);
+
+  /* A dry run: core's plan, byte for byte, and nothing written. */
+  want_dry = core_create_run (f->data_dir, dry_request, &error);
+  g_assert_no_error (error);
+  dry = create_run (f->backend, dry_request, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  dry_json = rb_json_to_data (dry, NULL);
+  want_dry_json = rb_json_to_data (want_dry, NULL);
+  g_assert_cmpstr (dry_json, ==, want_dry_json);
+  g_assert_false (json_object_has_member (json_node_get_object (dry), "capture"));
+
+  /* Created: 201, the run as core reads it back, wasReused false. */
+  created = create_run (f->backend, request, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 201);
+  g_assert_cmpstr (rb_json_get_string (json_node_get_object (created), "runId"), ==, "contract-run");
+  g_assert_false (rb_json_get_bool (json_node_get_object (created), "wasReused", TRUE));
+  g_assert_false (json_object_has_member (json_node_get_object (created), "capture"));
+
+  run = get_run (f->backend, "contract-run", NULL, &error);
+  g_assert_no_error (error);
+  want_run = rb_run_store_get (store, "contract-run", &error);
+  g_assert_no_error (error);
+  detail = detail_json (run);
+  want_detail = detail_json (want_run);
+  g_assert_cmpstr (detail, ==, want_detail);
+
+  /* The same explicit run id again: 409, as core says. */
+  want_again = core_create_run (f->data_dir, request, &want_error);
+  g_assert_null (want_again);
+  again = create_run (f->backend, request, &status, &error);
+  g_assert_null (again);
+  g_assert_error (error, RB_ERROR, RB_ERROR_ALREADY_EXISTS);
+  assert_same_error (error, want_error);
+}
+
+static void
+test_create_run_errors (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *requests[] = {
+    "{\"templateId\": \"no-such-template\", \"mode\": \"simulation\"}",       /* 404 */
+    "{\"templateId\": \"../x\", \"mode\": \"simulation\"}",                   /* 400 */
+    "{\"mode\": 7}",                                                          /* 400 */
+    "[]",                                                                     /* 400 */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      g_autoptr(GError) want_error = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) want = NULL;
+      g_autoptr(JsonNode) got = NULL;
+      guint status = 0;
+
+      want = core_create_run (f->data_dir, requests[i], &want_error);
+      g_assert_null (want);
+      got = create_run (f->backend, requests[i], &status, &error);
+      g_assert_null (got);
+      assert_same_error (error, want_error);
+    }
+}
+
 static void
 test_capabilities (Fixture       *f,
                    gconstpointer  data)
@@ -890,11 +1038,15 @@ test_changed_on_stamp (Fixture       *f,
 
   handler = g_signal_connect (f->backend, "changed", G_CALLBACK (on_changed_cb), &fired);
 
-  /* A listing is what goes stale: take one, then let the folder settle. */
+  /* A listing is what goes stale: take one, then let the folder settle.
+   * GFileMonitor reports a "virtual" changes-done 2 s after a file is
+   * created (ensure() may have created the stamp): wait for a quiet spell
+   * longer than that. */
   runs = list_runs (f->backend, NULL, &error);
   g_assert_no_error (error);
-  spin_until (&fired, 500);
-  fired = FALSE;
+  do
+    fired = FALSE;
+  while (spin_until (&fired, 2500));
 
   g_assert_true (rb_data_dir_touch_stamp (f->data_dir, &error));
   g_assert_no_error (error);
@@ -1322,6 +1474,8 @@ main (int   argc,
     { "captures/list",       test_captures_list },
     { "generate",            test_generate_telemetry },
     { "generate/errors",     test_generate_telemetry_errors },
+    { "create-run",          test_create_run },
+    { "create-run/errors",   test_create_run_errors },
     { "changed/stamp",       test_changed_on_stamp },
     { "cancelled/before",    test_cancelled_before },
     { "cancelled/in-flight", test_cancelled_in_flight },
