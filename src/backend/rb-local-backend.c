@@ -238,11 +238,11 @@ list_captures_worker (GTask        *task,
 typedef struct
 {
   JsonNode *body;     /* the response body */
-  guint     status;   /* 200 or 409 */
-} GenerateResult;
+  guint     status;   /* 200, 201 or 409 */
+} BodyResult;
 
 static void
-generate_result_free (GenerateResult *result)
+body_result_free (BodyResult *result)
 {
   g_clear_pointer (&result->body, json_node_unref);
   g_free (result);
@@ -261,7 +261,7 @@ generate_telemetry_thread (gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autofree char *parent = NULL;
   const char *allowed[2] = { NULL, NULL };
-  GenerateResult *out;
+  BodyResult *out;
 
   if (g_task_return_error_if_cancelled (task))
     return NULL;
@@ -295,10 +295,10 @@ generate_telemetry_thread (gpointer user_data)
       return NULL;
     }
 
-  out = g_new0 (GenerateResult, 1);
+  out = g_new0 (BodyResult, 1);
   out->body = rb_capture_result_to_json (result);
   out->status = rb_capture_result_get_http_status (result);
-  g_task_return_pointer (task, out, (GDestroyNotify) generate_result_free);
+  g_task_return_pointer (task, out, (GDestroyNotify) body_result_free);
   return NULL;
 }
 
@@ -313,7 +313,7 @@ create_run_thread (gpointer user_data)
   g_autoptr(RbTemplateCatalog) catalog = NULL;
   g_autoptr(RbRunResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  GenerateResult *out;
+  BodyResult *out;
 
   if (g_task_return_error_if_cancelled (task))
     return NULL;
@@ -334,13 +334,13 @@ create_run_thread (gpointer user_data)
       return NULL;
     }
 
-  out = g_new0 (GenerateResult, 1);
+  out = g_new0 (BodyResult, 1);
   out->body = rb_run_result_to_json (result);
   /* Never a capture from run creation (api.md), as the server answers. */
   if (JSON_NODE_HOLDS_OBJECT (out->body))
     json_object_remove_member (json_node_get_object (out->body), "capture");
   out->status = rb_run_result_is_dry_run (result) ? 200 : 201;
-  g_task_return_pointer (task, out, (GDestroyNotify) generate_result_free);
+  g_task_return_pointer (task, out, (GDestroyNotify) body_result_free);
   return NULL;
 }
 
@@ -534,7 +534,7 @@ rb_local_backend_generate_telemetry_finish (RbBackend     *backend,
                                             guint         *http_status,
                                             GError       **error)
 {
-  GenerateResult *out;
+  BodyResult *out;
   JsonNode *body;
 
   g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
@@ -546,7 +546,7 @@ rb_local_backend_generate_telemetry_finish (RbBackend     *backend,
   if (http_status != NULL)
     *http_status = out->status;
   body = g_steal_pointer (&out->body);
-  generate_result_free (out);
+  body_result_free (out);
   return body;
 }
 

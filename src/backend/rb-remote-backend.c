@@ -883,11 +883,11 @@ typedef struct
 {
   SoupMessage *msg;
   JsonNode    *body;     /* the response body */
-  guint        status;   /* 200 or 409 */
-} GenerateData;
+  guint        status;   /* 200, 201 or 409 */
+} PostData;
 
 static void
-generate_data_free (GenerateData *data)
+post_data_free (PostData *data)
 {
   g_clear_object (&data->msg);
   g_clear_pointer (&data->body, json_node_unref);
@@ -902,7 +902,7 @@ generate_telemetry_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   RbRemoteBackend *self = g_task_get_source_object (task);
-  GenerateData *data = g_task_get_task_data (task);
+  PostData *data = g_task_get_task_data (task);
   g_autoptr(JsonObject) json = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
@@ -950,7 +950,7 @@ create_run_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   RbRemoteBackend *self = g_task_get_source_object (task);
-  GenerateData *data = g_task_get_task_data (task);
+  PostData *data = g_task_get_task_data (task);
   g_autoptr(JsonObject) json = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
@@ -969,7 +969,8 @@ create_run_cb (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
-/* POSTs @request to @path for a task whose result is a GenerateData. */
+/* POSTs @request to @path; @task's data becomes the PostData (a POST's
+ * answer: body and status) @callback fills in. */
 static void
 post_json (RbRemoteBackend     *self,
            GTask               *task,
@@ -979,10 +980,10 @@ post_json (RbRemoteBackend     *self,
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-  GenerateData *data;
+  PostData *data;
 
-  data = g_new0 (GenerateData, 1);
-  g_task_set_task_data (task, data, (GDestroyNotify) generate_data_free);
+  data = g_new0 (PostData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) post_data_free);
   data->msg = new_message (self, SOUP_METHOD_POST, path, &error);
   if (data->msg == NULL)
     {
@@ -1243,7 +1244,7 @@ rb_remote_backend_generate_telemetry_finish (RbBackend     *backend,
                                              guint         *http_status,
                                              GError       **error)
 {
-  GenerateData *data;
+  PostData *data;
 
   g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
 
