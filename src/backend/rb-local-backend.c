@@ -336,9 +336,6 @@ create_run_thread (gpointer user_data)
 
   out = g_new0 (BodyResult, 1);
   out->body = rb_run_result_to_json (result);
-  /* Never a capture from run creation (api.md), as the server answers. */
-  if (JSON_NODE_HOLDS_OBJECT (out->body))
-    json_object_remove_member (json_node_get_object (out->body), "capture");
   out->status = rb_run_result_is_dry_run (result) ? 200 : 201;
   g_task_return_pointer (task, out, (GDestroyNotify) body_result_free);
   return NULL;

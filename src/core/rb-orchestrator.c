@@ -549,6 +549,9 @@ rb_run_result_get_run (RbRunResult *result)
   return result->run;
 }
 
+/* The one place the POST /v1/runs body is built: it never has a "capture"
+ * member, whatever the request said (run creation never generates
+ * telemetry; the seed's explicit step is rb_telemetry_generate). */
 JsonNode *
 rb_run_result_to_json (RbRunResult *result)
 {

@@ -132,9 +132,6 @@ create_run_work (RbServer     *self,
     return _rb_server_response_new_error (error);
 
   body = rb_run_result_to_json (result);
-  /* /v1/runs never answers a capture, whatever it was sent (api.md) */
-  if (JSON_NODE_HOLDS_OBJECT (body))
-    json_object_remove_member (json_node_get_object (body), "capture");
 
   if (rb_run_result_is_dry_run (result))
     return _rb_server_response_new_json (SOUP_STATUS_OK, body);
