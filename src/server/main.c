@@ -72,6 +72,8 @@ main (int    argc,
   g_autofree char *data_dir = NULL;
   gboolean disable_telemetry_generation = FALSE;
   g_auto(GStrv) output_roots = NULL;
+  g_autofree char *token_file = NULL;
+  g_autofree char *token = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocketAddress) address = NULL;
@@ -88,6 +90,9 @@ main (int    argc,
       "then $XDG_DATA_HOME/runboard)", "DIR" },
     { "disable-telemetry-generation", 0, 0, G_OPTION_ARG_NONE, &disable_telemetry_generation,
       "Refuse telemetry generation requests", NULL },
+    { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file,
+      "Require “Authorization: Bearer TOKEN” on every request, TOKEN being the "
+      "file's content without surrounding whitespace", "FILE" },
     { "allow-output-root", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &output_roots,
       "Allow telemetry exports (output.directory) under DIR; repeatable", "DIR" },
     { NULL }
@@ -117,8 +122,20 @@ main (int    argc,
       return EXIT_USAGE;
     }
 
+  if (token_file != NULL)
+    {
+      token = rb_server_read_token_file (token_file, &error);
+      if (token == NULL)
+        {
+          g_printerr ("runboard-server: %s\n", error->message);
+          return EXIT_USAGE;
+        }
+    }
+
   data_dir = rb_data_dir_resolve (data_dir_option);
   server = rb_server_new (data_dir, !disable_telemetry_generation);
+  if (token != NULL)
+    rb_server_set_token (server, token);
   for (guint i = 0; output_roots != NULL && output_roots[i] != NULL; i++)
     {
       g_autofree char *cwd = g_get_current_dir ();

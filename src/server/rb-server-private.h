@@ -28,6 +28,7 @@ struct _RbServer
   RbRunStore   *store;
   GPtrArray    *shutdown_tasks;   /* of GTask */
   char         *data_dir;
+  char         *token;            /* nullable: no auth */
   GPtrArray    *output_roots;     /* of char*, NULL-terminated */
   GThreadPool  *slow_pool;        /* run creation and generation */
   GMainContext *context;          /* where the server answers */

@@ -461,17 +461,20 @@ dispatch (RbServer *self,
 }
 
 /*
- * Request bodies over 1 MiB (api.md): refused as soon as the headers say so
- * (Content-Length), or once the chunks read add up to more. The status set
- * here keeps libsoup from calling the handler; the rest of the body is read
- * without being kept, then the 413 goes out with "Connection: close".
+ * Before the handler: the bearer token (--token-file) and request bodies
+ * over 1 MiB (api.md). Both are refused as soon as the headers say so
+ * (Authorization, Content-Length), the size also once the chunks read add
+ * up to more. The status set here keeps libsoup from calling the handler;
+ * the rest of the body is read without being kept, then the error goes out
+ * with "Connection: close".
  */
 
 typedef struct
 {
-  gsize    received;
-  gboolean rejected;
-  gint64   start_us;
+  RbServer *server;   /* unowned: the server outlives its messages */
+  gsize     received;
+  gboolean  rejected;
+  gint64    start_us;
 } BodyGuard;
 
 static void
@@ -493,9 +496,9 @@ body_guard_finished_cb (SoupServerMessage *msg,
 
 static void
 body_guard_reject (SoupServerMessage *msg,
-                   BodyGuard         *guard)
+                   BodyGuard         *guard,
+                   const GError      *error)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *data = NULL;
   gsize len = 0;
@@ -503,14 +506,65 @@ body_guard_reject (SoupServerMessage *msg,
   if (guard->rejected)
     return;
   guard->rejected = TRUE;
-  rb_set_error_field (&error, RB_ERROR_PAYLOAD_TOO_LARGE, NULL,
-                      "The request body is larger than %d bytes (1 MiB).", RB_SERVER_MAX_BODY_SIZE);
   body = rb_error_to_json (error);
   data = rb_json_to_data (body, &len);
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-  soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+  soup_server_message_set_status (msg, rb_error_code_http_status (rb_error_get_code (error)), NULL);
   soup_server_message_set_response (msg, RB_SERVER_JSON_TYPE, SOUP_MEMORY_COPY, data, len);
+}
+
+static void
+body_guard_reject_too_large (SoupServerMessage *msg,
+                             BodyGuard         *guard)
+{
+  g_autoptr(GError) error = NULL;
+
+  rb_set_error_field (&error, RB_ERROR_PAYLOAD_TOO_LARGE, NULL,
+                      "The request body is larger than %d bytes (1 MiB).", RB_SERVER_MAX_BODY_SIZE);
+  body_guard_reject (msg, guard, error);
+}
+
+/* Compares @given with @expected in a time that depends only on
+ * @expected's length: every byte is looked at, lengths that differ still
+ * do the whole loop, and nothing exits early. */
+static gboolean
+token_equal (const char *given,
+             gsize       given_len,
+             const char *expected,
+             gsize       expected_len)
+{
+  volatile guint8 diff = 0;
+  volatile gsize len_diff = given_len ^ expected_len;
+
+  for (gsize i = 0; i < expected_len; i++)
+    {
+      /* past the end of @given: compare against its first byte (or 0) */
+      guint8 g = given_len > 0 ? (guint8) given[i < given_len ? i : 0] : 0;
+
+      diff |= g ^ (guint8) expected[i];
+    }
+  return (diff == 0) & (len_diff == 0);
+}
+
+/* "Authorization: Bearer <token>" (scheme case-insensitive, RFC 7235) */
+static gboolean
+request_authorized (RbServer           *self,
+                    SoupMessageHeaders *headers)
+{
+  const char *value = soup_message_headers_get_one (headers, "Authorization");
+  const char *token;
+  gsize len;
+
+  if (value == NULL || g_ascii_strncasecmp (value, "Bearer ", strlen ("Bearer ")) != 0)
+    return FALSE;
+  token = value + strlen ("Bearer ");
+  while (*token == ' ')
+    token++;
+  len = strlen (token);
+  while (len > 0 && (token[len - 1] == ' ' || token[len - 1] == '\t'))
+    len--;
+  return token_equal (token, len, self->token, strlen (self->token));
 }
 
 static void
@@ -518,10 +572,23 @@ body_guard_got_headers_cb (SoupServerMessage *msg,
                            BodyGuard         *guard)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  RbServer *self = guard->server;
 
+  if (self->token != NULL && !request_authorized (self, headers))
+    {
+      g_autoptr(GError) error = NULL;
+
+      rb_set_error_field (&error, RB_ERROR_UNAUTHORIZED, NULL,
+                          "This server needs a valid token: send it as "
+                          "“Authorization: Bearer <token>”.");
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "WWW-Authenticate", "Bearer");
+      body_guard_reject (msg, guard, error);
+      return;
+    }
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > RB_SERVER_MAX_BODY_SIZE)
-    body_guard_reject (msg, guard);
+    body_guard_reject_too_large (msg, guard);
 }
 
 static void
@@ -531,7 +598,7 @@ body_guard_got_chunk_cb (SoupServerMessage *msg,
 {
   guard->received += g_bytes_get_size (chunk);
   if (guard->received > RB_SERVER_MAX_BODY_SIZE)
-    body_guard_reject (msg, guard);
+    body_guard_reject_too_large (msg, guard);
 }
 
 static void
@@ -541,6 +608,7 @@ request_started_cb (SoupServer        *soup,
 {
   BodyGuard *guard = g_new0 (BodyGuard, 1);
 
+  guard->server = user_data;
   guard->start_us = g_get_monotonic_time ();
   g_object_set_data_full (G_OBJECT (msg), "rb-body-guard", guard, g_free);
   g_signal_connect (msg, "got-headers", G_CALLBACK (body_guard_got_headers_cb), guard);
@@ -644,6 +712,9 @@ rb_server_finalize (GObject *object)
   g_clear_pointer (&self->output_roots, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->data_dir, g_free);
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_clear_pointer (&self->token, g_free);
 
   G_OBJECT_CLASS (rb_server_parent_class)->finalize (object);
 }
@@ -767,6 +838,61 @@ rb_server_listen (RbServer        *self,
     self->port = g_uri_get_port (uris->data);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   return TRUE;
+}
+
+void
+rb_server_set_token (RbServer   *self,
+                     const char *token)
+{
+  g_return_if_fail (RB_IS_SERVER (self));
+  g_return_if_fail (token == NULL || token[0] != '\0');
+
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  self->token = g_strdup (token);
+}
+
+char *
+rb_server_read_token_file (const char  *path,
+                           GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize len = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_get_contents (path, &contents, &len, &local_error))
+    {
+      const char *why;
+
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        why = "it does not exist";
+      else if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_ACCES))
+        why = "permission denied";
+      else if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_ISDIR))
+        why = "it is a folder";
+      else
+        why = "it is not a readable file";
+      rb_set_error_field (error, RB_ERROR_INVALID_REQUEST, "token-file",
+                          "The token file %s cannot be read: %s.", path, why);
+      return NULL;
+    }
+  if (memchr (contents, '\0', len) != NULL)
+    {
+      rb_set_error_field (error, RB_ERROR_INVALID_REQUEST, "token-file",
+                          "The token file %s holds a NUL byte; it must hold the token as text.", path);
+      return NULL;
+    }
+  g_strstrip (contents);
+  if (contents[0] == '\0')
+    {
+      rb_set_error_field (error, RB_ERROR_INVALID_REQUEST, "token-file",
+                          "The token file %s is empty; it must hold the token.", path);
+      return NULL;
+    }
+  return g_steal_pointer (&contents);
 }
 
 void

@@ -28,6 +28,19 @@ gboolean    rb_server_get_telemetry_generation (RbServer            *self);
 void        rb_server_add_output_root          (RbServer            *self,
                                                 const char          *directory);
 
+/* Requires "Authorization: Bearer @token" on every request, healthz
+ * included (--token-file); 401 "unauthorized" with "WWW-Authenticate:
+ * Bearer" otherwise. The comparison takes the same time whatever the
+ * token sent. @token: non-empty; NULL turns the check off. */
+void        rb_server_set_token                (RbServer            *self,
+                                                const char          *token);
+
+/* Reads a --token-file: its content trimmed of surrounding whitespace. A
+ * missing, unreadable or empty (after trimming) file is an error whose
+ * message names the file as given. */
+char       *rb_server_read_token_file          (const char          *path,
+                                                GError             **error);
+
 /* Listens on @address (port 0 picks a free one) in the thread-default main
  * context. */
 gboolean    rb_server_listen                   (RbServer            *self,
