@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include "rb-backend.h"
+#include "rb-error.h"
+#include "rb-run-replay.h"
 
 G_DEFINE_BOXED_TYPE (RbBackendCapabilities, rb_backend_capabilities,
                      rb_backend_capabilities_copy, rb_backend_capabilities_free)
@@ -399,6 +401,168 @@ rb_backend_create_run_finish (RbBackend     *self,
     return g_task_propagate_pointer (G_TASK (result), error);
 
   return RB_BACKEND_GET_IFACE (self)->create_run_finish (self, result, http_status, error);
+}
+
+void
+rb_backend_list_runs_page_async (RbBackend           *self,
+                                 GHashTable          *params,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  RbBackendInterface *iface;
+
+  g_return_if_fail (RB_IS_BACKEND (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  iface = RB_BACKEND_GET_IFACE (self);
+  if (iface->list_runs_page_async == NULL)
+    {
+      report_not_supported (self, callback, user_data,
+                            rb_backend_list_runs_page_async, "list_runs_page");
+      return;
+    }
+
+  iface->list_runs_page_async (self, params, cancellable, callback, user_data);
+}
+
+JsonNode *
+rb_backend_list_runs_page_finish (RbBackend     *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (RB_IS_BACKEND (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  if (g_async_result_is_tagged (result, rb_backend_list_runs_page_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return RB_BACKEND_GET_IFACE (self)->list_runs_page_finish (self, result, error);
+}
+
+void
+rb_backend_read_series_index_async (RbBackend           *self,
+                                    const char          *run_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  RbBackendInterface *iface;
+
+  g_return_if_fail (RB_IS_BACKEND (self));
+  g_return_if_fail (run_id != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  iface = RB_BACKEND_GET_IFACE (self);
+  if (iface->read_series_index_async == NULL)
+    {
+      report_not_supported (self, callback, user_data,
+                            rb_backend_read_series_index_async, "read_series_index");
+      return;
+    }
+
+  iface->read_series_index_async (self, run_id, cancellable, callback, user_data);
+}
+
+JsonNode *
+rb_backend_read_series_index_finish (RbBackend     *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (RB_IS_BACKEND (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  if (g_async_result_is_tagged (result, rb_backend_read_series_index_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return RB_BACKEND_GET_IFACE (self)->read_series_index_finish (self, result, error);
+}
+
+void
+rb_backend_read_series_async (RbBackend           *self,
+                              const char          *run_id,
+                              const char          *series_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  RbBackendInterface *iface;
+
+  g_return_if_fail (RB_IS_BACKEND (self));
+  g_return_if_fail (run_id != NULL);
+  g_return_if_fail (series_id != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  iface = RB_BACKEND_GET_IFACE (self);
+  if (iface->read_series_async == NULL)
+    {
+      report_not_supported (self, callback, user_data,
+                            rb_backend_read_series_async, "read_series");
+      return;
+    }
+
+  iface->read_series_async (self, run_id, series_id, cancellable, callback, user_data);
+}
+
+GBytes *
+rb_backend_read_series_finish (RbBackend     *self,
+                               GAsyncResult  *result,
+                               RbSeries     **values,
+                               GError       **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) parse_error = NULL;
+
+  g_return_val_if_fail (RB_IS_BACKEND (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  if (values != NULL)
+    *values = NULL;
+
+  if (g_async_result_is_tagged (result, rb_backend_read_series_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  bytes = RB_BACKEND_GET_IFACE (self)->read_series_finish (self, result, error);
+  if (bytes == NULL || values == NULL)
+    return g_steal_pointer (&bytes);
+
+  /* one parser for both sides: a CSV that does not parse is a damaged run */
+  *values = rb_series_parse_csv (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                 "the series file", &parse_error);
+  if (*values == NULL)
+    {
+      g_set_error (error, RB_ERROR, RB_ERROR_RUN_UNREADABLE, "%s", parse_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&bytes);
+}
+
+void
+rb_backend_replay_async (RbBackend           *self,
+                         const char          *run_id,
+                         const char          *kind,
+                         gboolean             dry_run,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (RB_IS_BACKEND (self));
+  g_return_if_fail (run_id != NULL);
+  g_return_if_fail (kind != NULL);
+
+  body = rb_run_request_replay_body (run_id, kind, dry_run);
+  rb_backend_create_run_async (self, body, cancellable, callback, user_data);
+}
+
+JsonNode *
+rb_backend_replay_finish (RbBackend     *self,
+                          GAsyncResult  *result,
+                          guint         *http_status,
+                          GError       **error)
+{
+  return rb_backend_create_run_finish (self, result, http_status, error);
 }
 
 void

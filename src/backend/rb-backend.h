@@ -20,6 +20,7 @@
 #include <gio/gio.h>
 
 #include "rb-run.h"
+#include "rb-series.h"
 #include "rb-template.h"
 
 G_BEGIN_DECLS
@@ -123,6 +124,34 @@ struct _RbBackendInterface
   JsonNode   *(*create_run_finish)         (RbBackend            *self,
                                             GAsyncResult         *result,
                                             guint                *http_status,
+                                            GError              **error);
+
+  void        (*list_runs_page_async)      (RbBackend            *self,
+                                            GHashTable           *params,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+  JsonNode   *(*list_runs_page_finish)     (RbBackend            *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
+  void        (*read_series_index_async)   (RbBackend            *self,
+                                            const char           *run_id,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+  JsonNode   *(*read_series_index_finish)  (RbBackend            *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
+  void        (*read_series_async)         (RbBackend            *self,
+                                            const char           *run_id,
+                                            const char           *series_id,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+  GBytes     *(*read_series_finish)        (RbBackend            *self,
+                                            GAsyncResult         *result,
                                             GError              **error);
 };
 
@@ -234,6 +263,65 @@ JsonNode   *rb_backend_create_run_finish         (RbBackend            *self,
                                                   GAsyncResult         *result,
                                                   guint                *http_status,
                                                   GError              **error);
+
+/* One page of runs exactly as api.md GET /v1/runs answers it:
+ * {"items":[RunSummary],"totalCount","page","pageSize"}. @params
+ * (nullable) are its query parameters (string → string: mode, templateId,
+ * telemetry, hasWarnings, search, sort, order, page, pageSize), checked by
+ * core's rb_run_query_parse on either side (400 with the parameter as
+ * field). Transfer full. */
+void        rb_backend_list_runs_page_async  (RbBackend            *self,
+                                              GHashTable           *params,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+JsonNode   *rb_backend_list_runs_page_finish (RbBackend            *self,
+                                              GAsyncResult         *result,
+                                              GError              **error);
+
+/* A run's series index as GET /v1/runs/{id}/series answers it
+ * (rb_run_series_index_json). Errors: 400 runId, 404 (no run, or no
+ * series/index.json), 422. Transfer full. */
+void        rb_backend_read_series_index_async  (RbBackend            *self,
+                                                 const char           *run_id,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+JsonNode   *rb_backend_read_series_index_finish (RbBackend            *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+
+/* One series: the CSV bytes of GET /v1/runs/{id}/series/{seriesId}
+ * (rb_run_series_csv) and, when @values is not NULL, its values parsed by
+ * rb_series_parse_csv (for a chart). Errors: 400 runId/seriesId, 404, 422
+ * (including a CSV that does not parse). Transfer full. */
+void        rb_backend_read_series_async        (RbBackend            *self,
+                                                 const char           *run_id,
+                                                 const char           *series_id,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+GBytes     *rb_backend_read_series_finish       (RbBackend            *self,
+                                                 GAsyncResult         *result,
+                                                 RbSeries            **values,
+                                                 GError              **error);
+
+/* Replays @run_id (@kind "model" | "telemetry"): create_run with the body
+ * {"replayOf":{"runId","kind"},"options":{"dryRun"}} (rb-run-replay.h),
+ * which whoever holds the run's files resolves with
+ * rb_run_request_for_replay — the local backend itself, or the server.
+ * Same answers as create_run. */
+void        rb_backend_replay_async             (RbBackend            *self,
+                                                 const char           *run_id,
+                                                 const char           *kind,
+                                                 gboolean              dry_run,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+JsonNode   *rb_backend_replay_finish            (RbBackend            *self,
+                                                 GAsyncResult         *result,
+                                                 guint                *http_status,
+                                                 GError              **error);
 
 /* For implementations: emits RbBackend::changed. */
 void        rb_backend_emit_changed     (RbBackend            *self);

@@ -14,7 +14,10 @@
 
 #include "rb-local-backend.h"
 #include "rb-data-dir.h"
+#include "rb-ident.h"
 #include "rb-orchestrator.h"
+#include "rb-run-replay.h"
+#include "rb-run-series.h"
 #include "rb-run-store.h"
 #include "rb-telemetry.h"
 #include "rb-template.h"
@@ -141,6 +144,106 @@ list_runs_worker (GTask        *task,
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, runs, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* GET /v1/runs: the query from parameters, then core's page body. */
+static void
+list_runs_page_worker (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  RbLocalBackend *self = source_object;
+  GHashTable *params = task_data;
+  g_autoptr(GHashTable) empty = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  RbRunQuery query;
+  guint total_count = 0;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (params == NULL)
+    params = empty = g_hash_table_new (g_str_hash, g_str_equal);
+  rb_run_query_init (&query);
+  if (rb_run_query_parse (&query, params, &error))
+    runs = rb_run_store_list (self->store, &query, &total_count, cancellable, &error);
+  if (runs == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, rb_run_page_to_json (runs, total_count, &query),
+                           (GDestroyNotify) json_node_unref);
+  rb_run_query_clear (&query);
+}
+
+typedef struct
+{
+  char *run_id;
+  char *series_id;
+} SeriesData;
+
+static void
+series_data_free (SeriesData *data)
+{
+  g_free (data->run_id);
+  g_free (data->series_id);
+  g_free (data);
+}
+
+static void
+read_series_index_worker (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  RbLocalBackend *self = source_object;
+  SeriesData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RbRun) run = NULL;
+  JsonNode *index = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  run = rb_run_store_get (self->store, data->run_id, &error);
+  if (run != NULL)
+    index = rb_run_series_index_json (run, &error);
+  if (index == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, index, (GDestroyNotify) json_node_unref);
+}
+
+static void
+read_series_worker (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  RbLocalBackend *self = source_object;
+  SeriesData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RbRun) run = NULL;
+  GBytes *bytes = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* the server checks both ids before it looks for the run */
+  if (!rb_ident_validate (RB_IDENT_RUN_ID, data->run_id, -1, "runId", &error) ||
+      !rb_ident_validate (RB_IDENT_SERIES_ID, data->series_id, -1, "seriesId", &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  run = rb_run_store_get (self->store, data->run_id, &error);
+  if (run != NULL)
+    bytes = rb_run_series_csv (run, data->series_id, &error);
+  if (bytes == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
 }
 
 static void
@@ -318,7 +421,8 @@ create_run_thread (gpointer user_data)
   if (g_task_return_error_if_cancelled (task))
     return NULL;
 
-  request = rb_run_request_from_json (body, &error);
+  /* a bare replayOf body is resolved here, where the files are */
+  request = rb_run_request_from_json_in (self->data_dir, body, &error);
   if (request == NULL || !rb_data_dir_ensure (self->data_dir, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -564,6 +668,80 @@ rb_local_backend_create_run_async (RbBackend           *backend,
                                 g_steal_pointer (&task)));
 }
 
+static gpointer
+propagate_pointer (RbBackend     *backend,
+                   GAsyncResult  *result,
+                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+rb_local_backend_list_runs_page_async (RbBackend           *backend,
+                                       GHashTable          *params,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (backend, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_local_backend_list_runs_page_async);
+  g_task_set_name (task, "[runboard] list runs page");
+  if (params != NULL)
+    g_task_set_task_data (task, g_hash_table_ref (params), (GDestroyNotify) g_hash_table_unref);
+  g_task_run_in_thread (task, list_runs_page_worker);
+}
+
+static void
+start_series_task (RbBackend           *backend,
+                   const char          *run_id,
+                   const char          *series_id,
+                   GTaskThreadFunc      worker,
+                   gpointer             source_tag,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SeriesData *data = g_new0 (SeriesData, 1);
+
+  data->run_id = g_strdup (run_id);
+  data->series_id = g_strdup (series_id);
+  task = g_task_new (backend, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, "[runboard] read series");
+  g_task_set_task_data (task, data, (GDestroyNotify) series_data_free);
+  g_task_run_in_thread (task, worker);
+}
+
+static void
+rb_local_backend_read_series_index_async (RbBackend           *backend,
+                                          const char          *run_id,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  start_series_task (backend, run_id, NULL, read_series_index_worker,
+                     rb_local_backend_read_series_index_async,
+                     cancellable, callback, user_data);
+}
+
+static void
+rb_local_backend_read_series_async (RbBackend           *backend,
+                                    const char          *run_id,
+                                    const char          *series_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  start_series_task (backend, run_id, series_id, read_series_worker,
+                     rb_local_backend_read_series_async,
+                     cancellable, callback, user_data);
+}
+
 static void
 rb_local_backend_iface_init (RbBackendInterface *iface)
 {
@@ -585,6 +763,12 @@ rb_local_backend_iface_init (RbBackendInterface *iface)
   iface->create_run_async = rb_local_backend_create_run_async;
   /* Same result shape: a body and its status. */
   iface->create_run_finish = rb_local_backend_generate_telemetry_finish;
+  iface->list_runs_page_async = rb_local_backend_list_runs_page_async;
+  iface->list_runs_page_finish = (JsonNode *(*) (RbBackend *, GAsyncResult *, GError **)) propagate_pointer;
+  iface->read_series_index_async = rb_local_backend_read_series_index_async;
+  iface->read_series_index_finish = (JsonNode *(*) (RbBackend *, GAsyncResult *, GError **)) propagate_pointer;
+  iface->read_series_async = rb_local_backend_read_series_async;
+  iface->read_series_finish = (GBytes *(*) (RbBackend *, GAsyncResult *, GError **)) propagate_pointer;
 }
 
 /*

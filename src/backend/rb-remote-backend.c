@@ -19,6 +19,8 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -1022,6 +1024,160 @@ send_for_task (RbRemoteBackend     *self,
 }
 
 /*
+ * list_runs_page, read_series_index, read_series: bodies passed on as sent
+ */
+
+/* Any JSON object body, as a node. */
+static void
+object_body_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RbRemoteBackend *self = g_task_get_source_object (task);
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = finish_request (self, object, g_task_get_task_data (task), result, &error);
+  if (body != NULL)
+    json = parse_object (self->authority, body, &error);
+  if (json == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, json_node_init_object (json_node_alloc (), json),
+                         (GDestroyNotify) json_node_unref);
+}
+
+static void
+bytes_body_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RbRemoteBackend *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  GBytes *body;
+
+  body = finish_request (self, object, g_task_get_task_data (task), result, &error);
+  if (body == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, body, (GDestroyNotify) g_bytes_unref);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+rb_remote_backend_list_runs_page_async (RbBackend           *backend,
+                                        GHashTable          *params,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  RbRemoteBackend *self = RB_REMOTE_BACKEND (backend);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GString) path = g_string_new ("v1/runs");
+  g_autofree gpointer *keys = NULL;
+  guint n_keys = 0;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_remote_backend_list_runs_page_async);
+  g_task_set_name (task, "[runboard] list runs page");
+
+  if (params != NULL)
+    keys = g_hash_table_get_keys_as_array (params, &n_keys);
+  if (n_keys > 0)
+    qsort (keys, n_keys, sizeof (gpointer), compare_strings);
+  for (guint i = 0; i < n_keys; i++)
+    {
+      const char *value = g_hash_table_lookup (params, keys[i]);
+
+      g_string_append_c (path, i == 0 ? '?' : '&');
+      g_string_append_uri_escaped (path, keys[i], NULL, FALSE);
+      g_string_append_c (path, '=');
+      g_string_append_uri_escaped (path, value != NULL ? value : "", NULL, FALSE);
+    }
+  send_for_task (self, task, path->str, object_body_cb);
+}
+
+static void
+rb_remote_backend_read_series_index_async (RbBackend           *backend,
+                                           const char          *run_id,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  RbRemoteBackend *self = RB_REMOTE_BACKEND (backend);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_remote_backend_read_series_index_async);
+  g_task_set_name (task, "[runboard] read series index");
+
+  if (!rb_ident_validate (RB_IDENT_RUN_ID, run_id, -1, "runId", &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  escaped = g_uri_escape_string (run_id, NULL, FALSE);
+  path = g_strconcat ("v1/runs/", escaped, "/series", NULL);
+  send_for_task (self, task, path, object_body_cb);
+}
+
+static void
+rb_remote_backend_read_series_async (RbBackend           *backend,
+                                     const char          *run_id,
+                                     const char          *series_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  RbRemoteBackend *self = RB_REMOTE_BACKEND (backend);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *escaped_run = NULL;
+  g_autofree char *escaped_series = NULL;
+  g_autofree char *path = NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_remote_backend_read_series_async);
+  g_task_set_name (task, "[runboard] read series");
+
+  /* both checked before they become part of a URL, as the server does */
+  if (!rb_ident_validate (RB_IDENT_RUN_ID, run_id, -1, "runId", &error) ||
+      !rb_ident_validate (RB_IDENT_SERIES_ID, series_id, -1, "seriesId", &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  escaped_run = g_uri_escape_string (run_id, NULL, FALSE);
+  escaped_series = g_uri_escape_string (series_id, NULL, FALSE);
+  path = g_strconcat ("v1/runs/", escaped_run, "/series/", escaped_series, NULL);
+  send_for_task (self, task, path, bytes_body_cb);
+}
+
+static gpointer
+propagate_pointer (RbBackend     *backend,
+                   GAsyncResult  *result,
+                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/*
  * RbBackend
  */
 
@@ -1294,6 +1450,12 @@ rb_remote_backend_iface_init (RbBackendInterface *iface)
   iface->create_run_async = rb_remote_backend_create_run_async;
   /* Same result shape: a body and its status. */
   iface->create_run_finish = rb_remote_backend_generate_telemetry_finish;
+  iface->list_runs_page_async = rb_remote_backend_list_runs_page_async;
+  iface->list_runs_page_finish = (JsonNode *(*) (RbBackend *, GAsyncResult *, GError **)) propagate_pointer;
+  iface->read_series_index_async = rb_remote_backend_read_series_index_async;
+  iface->read_series_index_finish = (JsonNode *(*) (RbBackend *, GAsyncResult *, GError **)) propagate_pointer;
+  iface->read_series_async = rb_remote_backend_read_series_async;
+  iface->read_series_finish = (GBytes *(*) (RbBackend *, GAsyncResult *, GError **)) propagate_pointer;
 }
 
 /*

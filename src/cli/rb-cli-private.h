@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "rb-backend.h"
 #include "rb-run-store.h"
 
 G_BEGIN_DECLS
@@ -30,7 +31,9 @@ typedef struct
 
   /* Owned */
   char       *data_dir;
+  char       *token;
   RbRunStore *store;
+  RbBackend  *backend;
 } RbCli;
 
 /* A command option that becomes an api.md query parameter (or, with a NULL
@@ -64,6 +67,17 @@ int         rb_cli_parse_args  (RbCli              *cli,
 /* Resolves the data folder (cli->data_dir) and opens the run store. */
 gboolean    rb_cli_ensure_store (RbCli   *cli,
                                  GError **error);
+
+/* The backend every command talks to: a RbRemoteBackend for --server,
+ * else a RbLocalBackend on the data folder. */
+RbBackend  *rb_cli_get_backend  (RbCli   *cli);
+/* Iterates the default main context until *@slot holds a result; pass
+ * rb_cli_store_result and @slot as an async call's callback and data.
+ * Returns *@slot (owned by the caller). */
+GAsyncResult *rb_cli_wait       (GAsyncResult **slot);
+void        rb_cli_store_result (GObject       *source,
+                                 GAsyncResult  *result,
+                                 gpointer       user_data);
 
 /* rb-cli-runs.c */
 int rb_cli_cmd_templates_list (RbCli  *cli,

@@ -34,9 +34,10 @@ rb_cli_cmd_templates_list (RbCli  *cli,
 {
   g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GPtrArray) positional = g_ptr_array_new ();
-  g_autoptr(RbTemplateCatalog) catalog = NULL;
   g_autoptr(GPtrArray) templates = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  RbBackend *backend;
   int status;
 
   status = rb_cli_parse_args (cli, "templates list", NULL, 0, argc, argv,
@@ -47,10 +48,9 @@ rb_cli_cmd_templates_list (RbCli  *cli,
     return rb_cli_usage_error (_("unexpected argument '%s' for '%s'"),
                                (const char *) g_ptr_array_index (positional, 0), "templates list");
 
-  if (!rb_cli_ensure_store (cli, &error))
-    return rb_cli_report_error (cli, error);
-  catalog = rb_template_catalog_new (cli->data_dir);
-  templates = rb_template_catalog_list (catalog, &error);
+  backend = rb_cli_get_backend (cli);
+  rb_backend_list_templates_async (backend, NULL, rb_cli_store_result, &result);
+  templates = rb_backend_list_templates_finish (backend, rb_cli_wait (&result), &error);
   if (templates == NULL)
     return rb_cli_report_error (cli, error);
 
@@ -156,9 +156,10 @@ rb_cli_cmd_templates_show (RbCli  *cli,
 {
   g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GPtrArray) positional = g_ptr_array_new ();
-  g_autoptr(RbTemplateCatalog) catalog = NULL;
   g_autoptr(RbTemplate) template = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  RbBackend *backend;
   int status;
 
   status = rb_cli_parse_args (cli, "templates show", NULL, 0, argc, argv,
@@ -171,10 +172,10 @@ rb_cli_cmd_templates_show (RbCli  *cli,
     return rb_cli_usage_error (_("unexpected argument '%s' for '%s'"),
                                (const char *) g_ptr_array_index (positional, 1), "templates show");
 
-  if (!rb_cli_ensure_store (cli, &error))
-    return rb_cli_report_error (cli, error);
-  catalog = rb_template_catalog_new (cli->data_dir);
-  template = rb_template_catalog_get (catalog, g_ptr_array_index (positional, 0), &error);
+  backend = rb_cli_get_backend (cli);
+  rb_backend_get_template_async (backend, g_ptr_array_index (positional, 0), NULL,
+                                 rb_cli_store_result, &result);
+  template = rb_backend_get_template_finish (backend, rb_cli_wait (&result), &error);
   if (template == NULL)
     return rb_cli_report_error (cli, error);
 
@@ -194,29 +195,30 @@ rb_cli_cmd_templates_show (RbCli  *cli,
  * run / replay: creating a run
  */
 
-/* Prints the outcome of rb_orchestrator_create_run(): the API body with
+/* Prints the answer of POST /v1/runs (create_run / replay): the body with
  * --json, else a few short lines. */
-static void
-print_run_result (RbCli       *cli,
-                  RbRunResult *result)
+static int
+print_run_result (RbCli    *cli,
+                  JsonNode *body)
 {
-  g_autoptr(JsonNode) body = rb_run_result_to_json (result);
-  RbRun *run;
+  g_autoptr(RbRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
 
   if (cli->json)
     {
       rb_cli_print_json (body);
-      return;
+      return 0;
     }
 
-  if (rb_run_result_is_dry_run (result))
+  object = json_node_get_object (body);
+  if (rb_json_get_bool (object, "isDryRun", FALSE))
     {
       JsonObject *plan = NULL;
       JsonArray *files = NULL;
       JsonArray *warnings = NULL;
 
-      if (JSON_NODE_HOLDS_OBJECT (body))
-        plan = rb_json_get_object (json_node_get_object (body), "plan");
+      plan = rb_json_get_object (object, "plan");
       if (plan != NULL)
         {
           files = rb_json_get_array (plan, "files");
@@ -238,11 +240,13 @@ print_run_result (RbCli       *cli,
             g_print (_("Warning: %s\n"),
                      rb_cli_or_dash (rb_json_get_string (json_node_get_object (w), "message")));
         }
-      return;
+      return 0;
     }
 
-  run = rb_run_result_get_run (result);
-  if (rb_run_result_was_reused (result))
+  run = rb_run_new_from_json (object, &error);
+  if (run == NULL)
+    return rb_cli_report_error (cli, error);
+  if (rb_json_get_bool (object, "wasReused", FALSE))
     g_print (_("Reused run %s: a run with the same inputs exists.\n"),
              rb_cli_or_dash (rb_run_get_run_id (run)));
   else
@@ -261,22 +265,23 @@ print_run_result (RbCli       *cli,
           g_print (_("Warning: %s\n"), rb_cli_or_dash (w->message));
         }
     }
+  return 0;
 }
 
+/* Waits for create_run / replay and prints its answer. */
 static int
-create_run (RbCli              *cli,
-            const RbRunRequest *request)
+finish_run (RbCli        *cli,
+            GAsyncResult **slot)
 {
-  g_autoptr(RbTemplateCatalog) catalog = NULL;
-  g_autoptr(RbRunResult) result = NULL;
+  g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
+  RbBackend *backend = rb_cli_get_backend (cli);
 
-  catalog = rb_template_catalog_new (cli->data_dir);
-  result = rb_orchestrator_create_run (cli->data_dir, catalog, request, NULL, &error);
-  if (result == NULL)
+  body = rb_backend_create_run_finish (backend, rb_cli_wait (slot), NULL, &error);
+  g_clear_object (slot);
+  if (body == NULL)
     return rb_cli_report_error (cli, error);
-  print_run_result (cli, result);
-  return 0;
+  return print_run_result (cli, body);
 }
 
 static const RbCliOption run_options[] = {
@@ -429,8 +434,8 @@ rb_cli_cmd_run (RbCli  *cli,
   g_autoptr(GPtrArray) param_args = g_ptr_array_new ();
   g_autoptr(JsonObject) parameters = NULL;
   g_autoptr(JsonNode) body = NULL;
-  g_autoptr(RbRunRequest) request = NULL;
   g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
   int status;
 
   status = rb_cli_parse_args (cli, "run", run_options, G_N_ELEMENTS (run_options),
@@ -449,10 +454,8 @@ rb_cli_cmd_run (RbCli  *cli,
     return status != 0 ? status : rb_cli_report_error (cli, error);
 
   body = build_run_body (g_ptr_array_index (positional, 0), params, parameters);
-  request = rb_run_request_from_json (body, &error);
-  if (request == NULL || !rb_cli_ensure_store (cli, &error))
-    return rb_cli_report_error (cli, error);
-  return create_run (cli, request);
+  rb_backend_create_run_async (rb_cli_get_backend (cli), body, NULL, rb_cli_store_result, &result);
+  return finish_run (cli, &result);
 }
 
 static const RbCliOption replay_options[] = {
@@ -466,8 +469,7 @@ rb_cli_cmd_replay (RbCli  *cli,
 {
   g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GPtrArray) positional = g_ptr_array_new ();
-  g_autoptr(RbRunRequest) request = NULL;
-  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
   const char *from;
   int status;
 
@@ -486,13 +488,8 @@ rb_cli_cmd_replay (RbCli  *cli,
   if (!g_str_equal (from, "model") && !g_str_equal (from, "telemetry"))
     return rb_cli_usage_error (_("'--from' takes 'model' or 'telemetry', not '%s'"), from);
 
-  if (!rb_ident_validate (RB_IDENT_RUN_ID, g_ptr_array_index (positional, 0), -1,
-                          "runId", &error) ||
-      !rb_cli_ensure_store (cli, &error))
-    return rb_cli_report_error (cli, error);
-  request = rb_run_request_for_replay (cli->data_dir, g_ptr_array_index (positional, 0),
-                                       from, &error);
-  if (request == NULL)
-    return rb_cli_report_error (cli, error);
-  return create_run (cli, request);
+  /* the run id is checked where the run is (core's replayOf rule) */
+  rb_backend_replay_async (rb_cli_get_backend (cli), g_ptr_array_index (positional, 0), from,
+                           FALSE, NULL, rb_cli_store_result, &result);
+  return finish_run (cli, &result);
 }

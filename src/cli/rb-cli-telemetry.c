@@ -230,6 +230,8 @@ rb_cli_cmd_telemetry_list (RbCli  *cli,
   g_autoptr(GPtrArray) positional = g_ptr_array_new ();
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  RbBackend *backend;
   JsonArray *items = NULL;
   int status;
 
@@ -241,8 +243,10 @@ rb_cli_cmd_telemetry_list (RbCli  *cli,
     return rb_cli_usage_error (_("unexpected argument '%s' for '%s'"),
                                (const char *) g_ptr_array_index (positional, 0), "telemetry list");
 
-  if (!rb_cli_ensure_store (cli, &error) ||
-      !(body = rb_telemetry_list_captures (cli->data_dir, &error)))
+  backend = rb_cli_get_backend (cli);
+  rb_backend_list_captures_async (backend, NULL, rb_cli_store_result, &result);
+  body = rb_backend_list_captures_finish (backend, rb_cli_wait (&result), &error);
+  if (body == NULL)
     return rb_cli_report_error (cli, error);
 
   if (cli->json)

@@ -15,6 +15,8 @@
 #include "rb-error.h"
 #include "rb-ident.h"
 #include "rb-json.h"
+#include "rb-local-backend.h"
+#include "rb-remote-backend.h"
 #include "rb-run-store.h"
 
 typedef int (*RbCliCommandFunc) (RbCli  *cli,
@@ -53,6 +55,8 @@ rb_cli_clear (RbCli *cli)
   g_clear_pointer (&cli->server_url, g_free);
   g_clear_pointer (&cli->token_file, g_free);
   g_clear_pointer (&cli->data_dir, g_free);
+  g_clear_pointer (&cli->token, g_free);
+  g_clear_object (&cli->backend);
   g_clear_object (&cli->store);
 }
 
@@ -261,6 +265,67 @@ rb_cli_ensure_store (RbCli   *cli,
   return TRUE;
 }
 
+RbBackend *
+rb_cli_get_backend (RbCli *cli)
+{
+  if (cli->backend != NULL)
+    return cli->backend;
+  if (cli->server_url != NULL)
+    {
+      RbRemoteBackend *remote = rb_remote_backend_new (cli->server_url, cli->token);
+
+      /* one command, no change notification */
+      g_object_set (remote, "poll-interval-ms", 0, NULL);
+      cli->backend = RB_BACKEND (remote);
+    }
+  else
+    {
+      rb_cli_ensure_store (cli, NULL);
+      cli->backend = RB_BACKEND (rb_local_backend_new (cli->data_dir));
+    }
+  return cli->backend;
+}
+
+void
+rb_cli_store_result (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+GAsyncResult *
+rb_cli_wait (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+/* The --token-file's contents, trimmed; NULL after a usage error. */
+static char *
+read_token_file (const char *path,
+                 int        *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, &error))
+    {
+      *status = rb_cli_usage_error (_("cannot read the token file '%s': %s"), path, error->message);
+      return NULL;
+    }
+  g_strstrip (contents);
+  if (*contents == '\0')
+    {
+      *status = rb_cli_usage_error (_("the token file '%s' is empty"), path);
+      return NULL;
+    }
+  return g_steal_pointer (&contents);
+}
+
 /*
  * runs list
  */
@@ -371,6 +436,11 @@ cmd_runs_list (RbCli  *cli,
   g_autoptr(GPtrArray) positional = g_ptr_array_new ();
   g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  RbBackend *backend;
+  JsonObject *page;
+  JsonArray *items;
   RbRunQuery query;
   guint total_count = 0;
   int status;
@@ -384,24 +454,37 @@ cmd_runs_list (RbCli  *cli,
     return rb_cli_usage_error (_("unexpected argument '%s' for '%s'"),
                                (const char *) g_ptr_array_index (positional, 0), "runs list");
 
-  rb_run_query_init (&query);
-  if (!rb_run_query_parse (&query, params, &error) ||
-      !rb_cli_ensure_store (cli, &error) ||
-      !(runs = rb_run_store_list (cli->store, &query, &total_count, NULL, &error)))
-    {
-      rb_run_query_clear (&query);
-      return rb_cli_report_error (cli, error);
-    }
+  backend = rb_cli_get_backend (cli);
+  rb_backend_list_runs_page_async (backend, params, NULL, rb_cli_store_result, &result);
+  body = rb_backend_list_runs_page_finish (backend, rb_cli_wait (&result), &error);
+  if (body == NULL)
+    return rb_cli_report_error (cli, error);
 
   if (cli->json)
     {
-      g_autoptr(JsonNode) body = rb_run_page_to_json (runs, total_count, &query);
       rb_cli_print_json (body);
+      return 0;
     }
-  else
+
+  page = json_node_get_object (body);
+  items = rb_json_get_array (page, "items");
+  runs = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     {
-      print_runs_table (runs, total_count, &query);
+      JsonNode *item = json_array_get_element (items, i);
+      RbRun *run = NULL;
+
+      if (JSON_NODE_HOLDS_OBJECT (item))
+        run = rb_run_new_from_json (json_node_get_object (item), &error);
+      if (run == NULL)
+        return rb_cli_report_error (cli, error);
+      g_ptr_array_add (runs, run);
     }
+  rb_run_query_init (&query);
+  query.page = (guint) rb_json_get_int (page, "page", 1);
+  query.page_size = (guint) rb_json_get_int (page, "pageSize", RB_RUN_QUERY_DEFAULT_PAGE_SIZE);
+  total_count = (guint) rb_json_get_int (page, "totalCount", runs->len);
+  print_runs_table (runs, total_count, &query);
   rb_run_query_clear (&query);
   return 0;
 }
@@ -569,6 +652,8 @@ cmd_runs_show (RbCli  *cli,
   g_autoptr(GPtrArray) positional = g_ptr_array_new ();
   g_autoptr(RbRun) run = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  RbBackend *backend;
   const char *run_id;
   int status;
 
@@ -582,9 +667,10 @@ cmd_runs_show (RbCli  *cli,
                                (const char *) g_ptr_array_index (positional, 1), "runs show");
   run_id = g_ptr_array_index (positional, 0);
 
-  if (!rb_ident_validate (RB_IDENT_RUN_ID, run_id, -1, "runId", &error) ||
-      !rb_cli_ensure_store (cli, &error) ||
-      !(run = rb_run_store_get (cli->store, run_id, &error)))
+  backend = rb_cli_get_backend (cli);
+  rb_backend_get_run_async (backend, run_id, NULL, rb_cli_store_result, &result);
+  run = rb_backend_get_run_finish (backend, rb_cli_wait (&result), &error);
+  if (run == NULL)
     return rb_cli_report_error (cli, error);
 
   if (cli->json)
@@ -766,9 +852,9 @@ rb_cli_main (int    argc,
     status = rb_cli_usage_error ("'--token-file' only applies with '--server'");
   else if (command_index >= argc)
     status = rb_cli_usage_error (_("no command given"));
-  else if (cli.server_url != NULL)
-    status = rb_cli_usage_error (_("remote mode ('--server') is not available yet in this version; "
-                                  "use a local data folder with '--data-dir'"));
+  else if (cli.token_file != NULL &&
+           (cli.token = read_token_file (cli.token_file, &status)) == NULL)
+    ;
   else
     status = dispatch (&cli, argc - command_index, argv + command_index);
 

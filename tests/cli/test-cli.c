@@ -396,7 +396,9 @@ test_usage (void)
   const char *missing_value[] = { "runs", "list", "--page-size", NULL };
   const char *missing_id[] = { "runs", "show", NULL };
   const char *extra_arg[] = { "runs", "list", "extra", NULL };
-  const char *remote[] = { "--server", "http://127.0.0.1:1/", "runs", "list", NULL };
+  const char *remote[] = { "--server", "http://127.0.0.1:1/", "runs", "list", "--json", NULL };
+  const char *empty_token[] = { "--server", "http://127.0.0.1:1/", "--token-file", "/dev/null", "runs", "list", NULL };
+  g_autofree char *remote_out = NULL;
   const char *both[] = { "--server", "http://127.0.0.1:1/", "--data-dir", "/tmp", "runs", "list", NULL };
   const char *help[] = { "--help", NULL };
   const char *sub_help[] = { "runs", "list", "--help", NULL };
@@ -410,7 +412,11 @@ test_usage (void)
   assert_usage_error (missing_value, "option '--page-size' needs a value");
   assert_usage_error (missing_id, "'runs show' needs a run id");
   assert_usage_error (extra_arg, "unexpected argument 'extra'");
-  assert_usage_error (remote, "remote mode ('--server') is not available yet");
+  assert_usage_error (empty_token, "the token file '/dev/null' is empty");
+  /* nothing listens on port 1: the error body, exit 6 */
+  g_assert_cmpint (run_cli (remote, &remote_out, NULL), ==, 6);
+  g_assert_true (g_str_has_prefix (remote_out, "{\n  \"error\": \"Can't reach the server at 127.0.0.1:1: "));
+  g_assert_true (g_str_has_suffix (remote_out, "\"code\": \"unreachable\"\n}\n"));
   assert_usage_error (both, "use either '--data-dir' or '--server'");
 
   g_assert_cmpint (run_cli (help, &out, NULL), ==, 0);
