@@ -23,14 +23,13 @@
 #include "rb-fs.h"
 #include "rb-json.h"
 #include "rb-orchestrator.h"
+#include "rb-run-replay.h"
+#include "rb-run-series.h"
 #include "rb-server-private.h"
 #include "rb-telemetry.h"
 #include "rb-template.h"
 
 #define CSV_TYPE "text/csv"
-/* Stored files are ours and small; these only bound a hostile folder. */
-#define MAX_INDEX_SIZE (64 * 1024 * 1024)
-#define MAX_SERIES_SIZE (256 * 1024 * 1024)
 
 /*
  * GET /v1/templates[/{id}]
@@ -122,7 +121,8 @@ create_run_work (RbServer     *self,
   request_body = _rb_server_request_parse_json (req, &error);
   if (request_body == NULL)
     return _rb_server_response_new_error (error);
-  request = rb_run_request_from_json (request_body, &error);
+  /* a body of only replayOf (+ options) is resolved here, from the files */
+  request = rb_run_request_from_json_in (self->data_dir, request_body, &error);
   if (request == NULL)
     return _rb_server_response_new_error (error);
 
@@ -155,23 +155,6 @@ _rb_server_route_create_run (RbServer  *self,
  * GET /v1/runs/{id}/series[/{seriesId}]
  */
 
-/* A "path" of series/index.json we are willing to show and to open. */
-static gboolean
-series_path_is_plain (const char *path)
-{
-  g_auto(GStrv) parts = NULL;
-
-  if (path == NULL || *path == '\0' || g_path_is_absolute (path) || strchr (path, '\\') != NULL)
-    return FALSE;
-  parts = g_strsplit (path, "/", -1);
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      if (*parts[i] == '\0' || g_str_equal (parts[i], ".") || g_str_equal (parts[i], ".."))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 static RbRun *
 load_run (RbServer  *self,
           Request   *req,
@@ -196,53 +179,13 @@ series_index_work (RbServer     *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(RbRun) run = NULL;
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonNode) index = NULL;
-  g_autofree char *path = NULL;
-  JsonArray *series;
-  const char *data;
-  gsize len = 0;
 
   run = load_run (self, req, &error);
-  if (run == NULL)
+  if (run != NULL)
+    index = rb_run_series_index_json (run, &error);
+  if (index == NULL)
     return _rb_server_response_new_error (error);
-
-  path = g_build_filename (rb_run_get_directory (run), "series", "index.json", NULL);
-  bytes = rb_fs_read_file (path, "series/index.json", MAX_INDEX_SIZE, &error);
-  if (bytes == NULL)
-    {
-      if (g_error_matches (error, RB_ERROR, RB_ERROR_NOT_FOUND))
-        {
-          g_clear_error (&error);
-          g_set_error (&error, RB_ERROR, RB_ERROR_NOT_FOUND,
-                       "Run %s has no series (series/index.json is missing).", req->run_id);
-        }
-      return _rb_server_response_new_error (error);
-    }
-  data = g_bytes_get_data (bytes, &len);
-  index = rb_json_parse (data != NULL ? data : "", len, "series/index.json", &error);
-  if (index == NULL || !JSON_NODE_HOLDS_OBJECT (index))
-    {
-      g_autoptr(GError) unreadable = NULL;
-
-      g_set_error (&unreadable, RB_ERROR, RB_ERROR_RUN_UNREADABLE, "%s",
-                   error != NULL ? error->message : "series/index.json is not a JSON object.");
-      return _rb_server_response_new_error (unreadable);
-    }
-
-  series = rb_json_get_array (json_node_get_object (index), "series");
-  for (guint i = 0; series != NULL && i < json_array_get_length (series); i++)
-    {
-      JsonNode *node = json_array_get_element (series, i);
-      JsonObject *entry;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      entry = json_node_get_object (node);
-      if (json_object_has_member (entry, "path") &&
-          !series_path_is_plain (rb_json_get_string (entry, "path")))
-        json_object_set_null_member (entry, "path");
-    }
   return _rb_server_response_new_json (SOUP_STATUS_OK, index);
 }
 
@@ -270,43 +213,13 @@ series_csv_work (RbServer     *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(RbRun) run = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *path = NULL;
-  const RbSeriesInfo *info;
-  const char *run_dir;
   Response *response;
 
   run = load_run (self, req, &error);
-  if (run == NULL)
-    return _rb_server_response_new_error (error);
-
-  /* the file comes from the index, never from the id */
-  info = rb_run_find_series (run, req->item_id);
-  if (info == NULL)
-    {
-      rb_set_error_field (&error, RB_ERROR_NOT_FOUND, NULL,
-                          "Run %s has no series %s.", req->run_id, req->item_id);
-      return _rb_server_response_new_error (error);
-    }
-  run_dir = rb_run_get_directory (run);
-  if (series_path_is_plain (info->path))
-    path = g_build_filename (run_dir, info->path, NULL);
-  if (path == NULL || !rb_fs_path_is_inside (run_dir, path))
-    {
-      g_set_error (&error, RB_ERROR, RB_ERROR_RUN_UNREADABLE,
-                   "series/index.json gives series %s a path outside the run.", req->item_id);
-      return _rb_server_response_new_error (error);
-    }
-
-  bytes = rb_fs_read_file (path, info->path, MAX_SERIES_SIZE, &error);
+  if (run != NULL)
+    bytes = rb_run_series_csv (run, req->item_id, &error);
   if (bytes == NULL)
-    {
-      g_autoptr(GError) unreadable = NULL;
-
-      /* listed in the index but not readable: the run is damaged */
-      g_set_error (&unreadable, RB_ERROR, RB_ERROR_RUN_UNREADABLE, "%s",
-                   error->domain == RB_ERROR ? error->message : "A series file could not be read.");
-      return _rb_server_response_new_error (unreadable);
-    }
+    return _rb_server_response_new_error (error);
 
   response = g_new0 (Response, 1);
   response->status = SOUP_STATUS_OK;
