@@ -33,6 +33,12 @@ struct _RbServer
   GThreadPool  *slow_pool;        /* run creation and generation */
   GMainContext *context;          /* where the server answers */
 
+  /* GET /v1/runs bodies by ETag (query + change stamp) and the runs
+   * folder's mtime; emptied when either changes (rb-server-runs.c) */
+  GMutex        list_cache_lock;
+  GHashTable   *list_cache;       /* char* → GBytes */
+  char         *list_cache_state; /* stamp + mtime the entries belong to */
+
   guint         n_pending;
   guint16       port;
   guint         telemetry_generation : 1;

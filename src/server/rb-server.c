@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +17,9 @@
 #include "rb-run-store.h"
 #include "rb-server.h"
 #include "rb-server-private.h"
+
+/* The kernel caps it at net.core.somaxconn (4096 on Debian 12). */
+#define RB_SERVER_LISTEN_BACKLOG 1024
 
 G_DEFINE_FINAL_TYPE (RbServer, rb_server, G_TYPE_OBJECT)
 
@@ -712,6 +716,9 @@ rb_server_finalize (GObject *object)
   g_clear_pointer (&self->output_roots, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->list_cache, g_hash_table_unref);
+  g_clear_pointer (&self->list_cache_state, g_free);
+  g_mutex_clear (&self->list_cache_lock);
   if (self->token != NULL)
     memset (self->token, 0, strlen (self->token));
   g_clear_pointer (&self->token, g_free);
@@ -789,6 +796,9 @@ rb_server_init (RbServer *self)
   self->shutdown_tasks = g_ptr_array_new_with_free_func (g_object_unref);
   self->output_roots = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->output_roots, NULL);
+  g_mutex_init (&self->list_cache_lock);
+  self->list_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) g_bytes_unref);
 }
 
 /*
@@ -826,12 +836,27 @@ rb_server_listen (RbServer        *self,
                   GSocketAddress  *address,
                   GError         **error)
 {
+  g_autoptr(GSocket) sock = NULL;
   GSList *uris;
 
   g_return_val_if_fail (RB_IS_SERVER (self), FALSE);
   g_return_val_if_fail (G_IS_SOCKET_ADDRESS (address), FALSE);
 
-  if (!soup_server_listen (self->soup, address, 0, error))
+  /* Our own socket for a deep accept queue: GSocket's default backlog of
+   * 10 overflows under a burst of connections (every request is a new one,
+   * "Connection: close"), and the kernel then drops SYNs that the client
+   * only resends a second later. */
+  sock = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                       G_SOCKET_PROTOCOL_DEFAULT, error);
+  if (sock == NULL)
+    return FALSE;
+  if (g_socket_address_get_family (address) == G_SOCKET_FAMILY_IPV6 &&
+      !g_socket_set_option (sock, IPPROTO_IPV6, IPV6_V6ONLY, 1, error))
+    return FALSE;
+  g_socket_set_listen_backlog (sock, RB_SERVER_LISTEN_BACKLOG);
+  if (!g_socket_bind (sock, address, TRUE, error) ||
+      !g_socket_listen (sock, error) ||
+      !soup_server_listen_socket (self->soup, sock, 0, error))
     return FALSE;
   uris = soup_server_get_uris (self->soup);
   if (uris != NULL && self->port == 0)

@@ -277,6 +277,43 @@ test_sigterm_drains (void)
   rb_test_server_clear (&s);
 }
 
+/* Listing bodies are cached between requests: a run created through the
+ * API or a run folder copied in by hand shows up on the next request. */
+static gint64
+total_count (guint16 port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_cmpuint (rb_test_server_http (port, "GET", "/v1/runs?pageSize=50", NULL, NULL, NULL, &body, &error), ==, 200);
+  node = json_from_string (body, &error);
+  g_assert_no_error (error);
+  return json_object_get_int_member (json_node_get_object (node), "totalCount");
+}
+
+static void
+test_list_cache (void)
+{
+  RbTestServer s;
+  g_autofree char *run_id = NULL;
+  g_autofree char *src = NULL;
+  g_autofree char *copy = NULL;
+  gint64 n;
+
+  rb_test_server_init_data (&s);
+  g_assert_true (rb_test_server_start (&s, NULL, NULL));
+  n = total_count (s.port);
+  g_assert_cmpint (total_count (s.port), ==, n);
+  run_id = rb_test_server_create_tiny_run (s.port, NULL, 14);
+  g_assert_cmpint (total_count (s.port), ==, n + 1);
+  src = g_build_filename (s.data_dir, "runs", run_id, NULL);
+  copy = g_build_filename (s.data_dir, "runs", "run_20260201T000000Z_copy0001", NULL);
+  rb_test_copy_tree (src, copy);
+  g_assert_cmpint (total_count (s.port), ==, n + 2);
+  rb_test_server_clear (&s);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -286,6 +323,7 @@ main (int    argc,
   g_test_add_func ("/server-ops/auth", test_auth);
   g_test_add_func ("/server-ops/auth/bad-token-file", test_auth_bad_token_file);
   g_test_add_func ("/server-ops/sigterm-drains", test_sigterm_drains);
+  g_test_add_func ("/server-ops/list-cache", test_list_cache);
 
   return g_test_run ();
 }
