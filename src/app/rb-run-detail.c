@@ -46,6 +46,12 @@ struct _RbRunDetail
   GtkLabel             *telemetry_warnings_value;
   GtkLabel             *telemetry_source_value;
   AdwPreferencesGroup  *warnings_group;
+  AdwActionRow         *generate_row;
+  AdwActionRow         *replay_telemetry_row;
+  GtkWidget            *generate_first_button;
+  GtkWidget            *replay_telemetry_button;
+
+  guint                 generation_allowed : 1;
 };
 
 G_DEFINE_FINAL_TYPE (RbRunDetail, rb_run_detail, GTK_TYPE_WIDGET)
@@ -290,6 +296,39 @@ fill_summary (RbRunDetail *self,
   set_value (self->seed_value, seed != NULL ? seed : "—");
 }
 
+/* The Actions group follows the run and whether generation is allowed;
+ * the actions' sensitivity itself belongs to the window (win.*). */
+static void
+update_actions (RbRunDetail *self)
+{
+  const RbTelemetrySummary *telemetry = NULL;
+  gboolean available = FALSE;
+  gboolean simulation = FALSE;
+  const char *why = NULL;
+
+  if (self->run != NULL)
+    {
+      telemetry = rb_run_get_telemetry (self->run);
+      available = telemetry != NULL && telemetry->available;
+      simulation = g_strcmp0 (rb_run_get_mode (self->run), "simulation") == 0;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->generate_row), self->generation_allowed);
+  gtk_widget_set_visible (self->generate_first_button,
+                          self->generation_allowed && simulation && !available);
+
+  if (available)
+    why = NULL;
+  else if (self->generation_allowed && simulation)
+    why = _("Generate telemetry for this run first");
+  else
+    why = _("This run has no telemetry bundle");
+
+  gtk_widget_set_tooltip_text (self->replay_telemetry_button, why);
+  adw_action_row_set_subtitle (self->replay_telemetry_row,
+                               why != NULL ? why : _("A telemetry run bound to this run’s bundle"));
+}
+
 /* Status page descriptions are markup; messages are plain text. */
 static void
 set_description_text (AdwStatusPage *page,
@@ -385,6 +424,10 @@ rb_run_detail_class_init (RbRunDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbRunDetail, telemetry_warnings_value);
   gtk_widget_class_bind_template_child (widget_class, RbRunDetail, telemetry_source_value);
   gtk_widget_class_bind_template_child (widget_class, RbRunDetail, warnings_group);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, generate_row);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, replay_telemetry_row);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, generate_first_button);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, replay_telemetry_button);
   gtk_widget_class_bind_template_callback (widget_class, on_lineage_row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "detail.copy-run-id", NULL, copy_run_id_action);
@@ -394,8 +437,10 @@ static void
 rb_run_detail_init (RbRunDetail *self)
 {
   self->dynamic_rows = g_ptr_array_new ();
+  self->generation_allowed = TRUE;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  update_actions (self);
 }
 
 GtkWidget *
@@ -446,6 +491,7 @@ rb_run_detail_show_run (RbRunDetail *self,
   fill_parameters (self, run);
   fill_telemetry (self, run);
   fill_warnings (self, run);
+  update_actions (self);
 
   gtk_stack_set_visible_child_name (self->stack, "run");
 }
@@ -497,4 +543,26 @@ rb_run_detail_get_state (RbRunDetail *self)
   g_return_val_if_fail (RB_IS_RUN_DETAIL (self), NULL);
 
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+void
+rb_run_detail_set_generation_allowed (RbRunDetail *self,
+                                      gboolean     allowed)
+{
+  g_return_if_fail (RB_IS_RUN_DETAIL (self));
+
+  allowed = !!allowed;
+  if (self->generation_allowed == allowed)
+    return;
+
+  self->generation_allowed = allowed;
+  update_actions (self);
+}
+
+gboolean
+rb_run_detail_get_generation_allowed (RbRunDetail *self)
+{
+  g_return_val_if_fail (RB_IS_RUN_DETAIL (self), FALSE);
+
+  return self->generation_allowed;
 }

@@ -30,4 +30,10 @@ RbRun      *rb_run_detail_get_run      (RbRunDetail  *self);
 /* "empty", "loading", "run" or "problem" */
 const char *rb_run_detail_get_state    (RbRunDetail  *self);
 
+/* Whether Generate Telemetry is offered at all (the setting and the
+ * backend's capabilities): FALSE hides its rows and buttons. */
+void        rb_run_detail_set_generation_allowed (RbRunDetail *self,
+                                                  gboolean     allowed);
+gboolean    rb_run_detail_get_generation_allowed (RbRunDetail *self);
+
 G_END_DECLS

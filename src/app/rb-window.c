@@ -17,8 +17,11 @@
 
 #include <glib/gi18n.h>
 
+#include "rb-generate-dialog.h"
+#include "rb-json.h"
 #include "rb-local-backend.h"
 #include "rb-run-detail.h"
+#include "rb-run-replay.h"
 #include "rb-run-row.h"
 #include "rb-run-store.h"
 #include "rb-window.h"
@@ -65,6 +68,9 @@ struct _RbWindow
   guint                 loading : 1;
   guint                 reload_pending : 1;
   guint                 updating : 1;
+  guint                 capabilities_pending : 1;
+  guint                 backend_generation : 1;   /* the backend's capability */
+  guint                 replaying : 1;
 };
 
 G_DEFINE_FINAL_TYPE (RbWindow, rb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -162,6 +168,37 @@ find_run (GListModel *model,
   return GTK_INVALID_LIST_POSITION;
 }
 
+static gboolean
+generation_allowed (RbWindow *self)
+{
+  gboolean setting = TRUE;
+
+  if (self->settings != NULL)
+    setting = g_settings_get_boolean (self->settings, "telemetry-generation-enabled");
+
+  return setting && self->backend_generation;
+}
+
+/* One place for the run actions' sensitivity: buttons, menus and
+ * shortcuts all go through win.*. */
+static void
+update_actions (RbWindow *self)
+{
+  RbRun *run = rb_run_detail_get_run (self->detail);
+  const RbTelemetrySummary *telemetry = run != NULL ? rb_run_get_telemetry (run) : NULL;
+  gboolean allowed = generation_allowed (self);
+  gboolean simulation = run != NULL && g_strcmp0 (rb_run_get_mode (run), "simulation") == 0;
+
+  rb_run_detail_set_generation_allowed (self->detail, allowed);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.generate-telemetry",
+                                 allowed && simulation);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.replay-model",
+                                 run != NULL && rb_run_get_can_replay (run) && !self->replaying);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.replay-telemetry",
+                                 telemetry != NULL && telemetry->available && !self->replaying);
+}
+
 static void
 set_search (RbWindow   *self,
             const char *text)
@@ -228,15 +265,21 @@ apply_runs (RbWindow  *self,
   g_autofree char *keep_id = NULL;
   guint position = GTK_INVALID_LIST_POSITION;
 
-  if (self->pending_select_id != NULL)
-    keep_id = g_steal_pointer (&self->pending_select_id);
-  else
-    keep_id = g_strdup (rb_window_get_selected_run_id (self));
+  keep_id = g_strdup (rb_window_get_selected_run_id (self));
 
   self->updating = TRUE;
   g_list_store_splice (self->runs, 0, g_list_model_get_n_items (G_LIST_MODEL (self->runs)),
                        runs->pdata, runs->len);
-  if (keep_id != NULL)
+
+  /* A run to select once listed (a replay just created): until it is,
+   * the selection stays where it was. */
+  if (self->pending_select_id != NULL)
+    {
+      position = find_run (G_LIST_MODEL (self->selection), self->pending_select_id);
+      if (position != GTK_INVALID_LIST_POSITION)
+        g_clear_pointer (&self->pending_select_id, g_free);
+    }
+  if (position == GTK_INVALID_LIST_POSITION && keep_id != NULL)
     position = find_run (G_LIST_MODEL (self->selection), keep_id);
   gtk_single_selection_set_selected (self->selection, position);
   self->updating = FALSE;
@@ -303,6 +346,8 @@ get_run_cb (GObject      *object,
     rb_run_detail_show_error (self->detail, self->detail_run_id, error);
   else if (g_strcmp0 (rb_run_get_run_id (run), self->detail_run_id) == 0)
     rb_run_detail_show_run (self->detail, run);
+
+  update_actions (self);
 }
 
 static void
@@ -320,6 +365,7 @@ show_selected (RbWindow *self,
     {
       g_clear_pointer (&self->detail_run_id, g_free);
       rb_run_detail_show_empty (self->detail);
+      update_actions (self);
       return;
     }
 
@@ -332,7 +378,10 @@ show_selected (RbWindow *self,
 
   /* Refreshing the same run keeps its page up while the new copy loads. */
   if (!same)
-    rb_run_detail_show_loading (self->detail);
+    {
+      rb_run_detail_show_loading (self->detail);
+      update_actions (self);
+    }
 
   self->detail_cancellable = g_cancellable_new ();
   rb_backend_get_run_async (self->backend, run_id, self->detail_cancellable,
@@ -469,6 +518,167 @@ toast_action (GtkWidget  *widget,
                                adw_toast_new (g_variant_get_string (param, NULL)));
 }
 
+static void
+on_generated_cb (RbWindow         *self,
+                 JsonNode         *capture,
+                 RbGenerateDialog *dialog)
+{
+  JsonArray *warnings = NULL;
+  guint n = 0;
+  g_autofree char *text = NULL;
+
+  if (JSON_NODE_HOLDS_OBJECT (capture))
+    warnings = rb_json_get_array (json_node_get_object (capture), "warnings");
+  if (warnings != NULL)
+    n = json_array_get_length (warnings);
+
+  /* Translators: a toast; %u is the number of warnings */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Telemetry generated · %u warning",
+                                       "Telemetry generated · %u warnings", n), n);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+
+  /* The detail comes from the backend again, without waiting for the
+   * list to notice. */
+  if (g_strcmp0 (rb_generate_dialog_get_run_id (dialog), self->detail_run_id) == 0)
+    show_selected (self, FALSE);
+}
+
+static void
+generate_telemetry_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *param)
+{
+  RbWindow *self = RB_WINDOW (widget);
+  RbRun *run = rb_run_detail_get_run (self->detail);
+  RbGenerateDialog *dialog;
+
+  if (run == NULL || !generation_allowed (self))
+    return;
+
+  dialog = rb_generate_dialog_new (GTK_WINDOW (self), self->backend, run);
+  g_signal_connect_object (dialog, "generated", G_CALLBACK (on_generated_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+create_replay_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(RbWindow) self = user_data;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *run_id = NULL;
+
+  body = rb_backend_create_run_finish (RB_BACKEND (object), result, NULL, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->replaying = FALSE;
+  update_actions (self);
+
+  if (error != NULL)
+    {
+      /* Translators: %s is the message of the backend or server */
+      g_autofree char *text = g_strdup_printf (_("Could not create the replay: %s"), error->message);
+      AdwToast *toast = adw_toast_new (text);
+
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      return;
+    }
+
+  if (body != NULL && JSON_NODE_HOLDS_OBJECT (body))
+    run_id = rb_json_get_string (json_node_get_object (body), "runId");
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Replay created")));
+
+  if (run_id == NULL)
+    return;
+
+  /* Select it now when listed, else as soon as the list has it. */
+  if (!rb_window_select_run (self, run_id))
+    {
+      g_free (self->pending_select_id);
+      self->pending_select_id = g_strdup (run_id);
+      rb_window_refresh (self);
+    }
+}
+
+static void
+replay (RbWindow   *self,
+        const char *kind)
+{
+  RbRun *run = rb_run_detail_get_run (self->detail);
+  g_autoptr(JsonNode) request = NULL;
+
+  if (run == NULL || self->replaying)
+    return;
+
+  request = rb_run_request_replay_body (rb_run_get_run_id (run), kind, FALSE);
+  self->replaying = TRUE;
+  update_actions (self);
+  rb_backend_create_run_async (self->backend, request, self->cancellable,
+                               create_replay_cb, g_object_ref (self));
+}
+
+static void
+replay_model_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  replay (RB_WINDOW (widget), "model");
+}
+
+static void
+replay_telemetry_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  replay (RB_WINDOW (widget), "telemetry");
+}
+
+static void
+get_capabilities_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(RbWindow) self = user_data;
+  g_autoptr(RbBackendCapabilities) capabilities = NULL;
+  g_autoptr(GError) error = NULL;
+
+  capabilities = rb_backend_get_capabilities_finish (RB_BACKEND (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->capabilities_pending = FALSE;
+  if (error != NULL)
+    g_debug ("Capabilities unknown: %s", error->message);
+  self->backend_generation = capabilities != NULL && capabilities->telemetry_generation;
+  update_actions (self);
+}
+
+static void
+on_generation_setting_changed_cb (RbWindow   *self,
+                                  const char *key,
+                                  GSettings  *settings)
+{
+  update_actions (self);
+
+  /* A local backend honours the same setting (core's removal path): ask
+   * it again. */
+  if (self->backend != NULL)
+    {
+      self->capabilities_pending = TRUE;
+      rb_backend_get_capabilities_async (self->backend, self->cancellable,
+                                         get_capabilities_cb, g_object_ref (self));
+    }
+}
+
 /*
  * GObject
  */
@@ -505,6 +715,10 @@ rb_window_constructed (GObject *object)
   g_signal_connect_object (self->backend, "changed",
                            G_CALLBACK (on_backend_changed_cb),
                            self, G_CONNECT_SWAPPED);
+
+  self->capabilities_pending = TRUE;
+  rb_backend_get_capabilities_async (self->backend, self->cancellable,
+                                     get_capabilities_cb, g_object_ref (self));
 
   update_titles (self);
   rb_window_refresh (self);
@@ -645,6 +859,11 @@ rb_window_class_init (RbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  gtk_widget_class_install_action (widget_class, "win.generate-telemetry", NULL, generate_telemetry_action);
+  gtk_widget_class_install_action (widget_class, "win.replay-model", NULL, replay_model_action);
+  gtk_widget_class_install_action (widget_class, "win.replay-telemetry", NULL, replay_telemetry_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.generate-telemetry", NULL);
 
   g_type_ensure (RB_TYPE_RUN_DETAIL);
 }
@@ -676,6 +895,8 @@ rb_window_init (RbWindow *self)
                                G_CALLBACK (on_sort_settings_changed_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->settings, "changed::list-sort-descending",
                                G_CALLBACK (on_sort_settings_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->settings, "changed::telemetry-generation-enabled",
+                               G_CALLBACK (on_generation_setting_changed_cb), self, G_CONNECT_SWAPPED);
       load_sort_settings (self);
     }
 
@@ -705,6 +926,7 @@ rb_window_init (RbWindow *self)
 
   gtk_stack_set_visible_child_name (self->list_stack, "loading");
   rb_run_detail_show_empty (self->detail);
+  update_actions (self);
 }
 
 RbWindow *
@@ -754,7 +976,7 @@ rb_window_get_loading (RbWindow *self)
 {
   g_return_val_if_fail (RB_IS_WINDOW (self), FALSE);
 
-  return self->loading || self->reload_pending;
+  return self->loading || self->reload_pending || self->capabilities_pending;
 }
 
 GListModel *

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "rb-data-dir.h"
+#include "rb-generate-dialog.h"
 #include "rb-local-backend.h"
 #include "rb-run-detail.h"
 #include "rb-run-row.h"
@@ -30,8 +31,17 @@
 /* A run the test holds back, then drops in while the window is open. */
 #define HELD_BACK_RUN           "run_20261120T081500Z_7c1e2a90"
 
+/* Fixture data: the telemetry-generation-enabled setting is false. */
+#define GENERATION_OFF GINT_TO_POINTER (1)
+
+static const char * const settings_keys[] = {
+  "telemetry-generation-enabled", "list-filter-mode", "list-filter-telemetry",
+  "list-filter-warnings", "list-sort", "list-sort-descending",
+};
+
 typedef struct
 {
+  GSettings      *settings;
   char           *tmp;
   char           *data_dir;
   RbLocalBackend *backend;
@@ -225,6 +235,123 @@ count_bound_rows (GtkWidget *root)
   return n;
 }
 
+static GtkWidget *
+find_button_labeled (GtkWidget  *root,
+                     const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_labeled (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Whether @widget and all its ancestors are visible. */
+static gboolean
+shown (GtkWidget *widget)
+{
+  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
+    if (!gtk_widget_get_visible (widget))
+      return FALSE;
+
+  return TRUE;
+}
+
+static RbGenerateDialog *
+find_generate_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (RB_IS_GENERATE_DIALOG (window))
+        return RB_GENERATE_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+dialog_not_loading (gpointer data)
+{
+  return g_strcmp0 (rb_generate_dialog_get_state (data), "loading") != 0;
+}
+
+static gboolean
+dialog_not_running (gpointer data)
+{
+  gpointer *weak = data;
+
+  return *weak == NULL || g_strcmp0 (rb_generate_dialog_get_state (*weak), "running") != 0;
+}
+
+static gboolean
+telemetry_shown (gpointer data)
+{
+  RbRunDetail *detail = data;
+  RbRun *run = rb_run_detail_get_run (detail);
+  const RbTelemetrySummary *telemetry = run != NULL ? rb_run_get_telemetry (run) : NULL;
+
+  return telemetry != NULL && telemetry->available;
+}
+
+/* Opens the dialog through win.generate-telemetry for the selected run and
+ * waits for its template to be read. */
+static RbGenerateDialog *
+open_generate_dialog (Fixture *f)
+{
+  RbGenerateDialog *dialog;
+
+  g_assert_null (find_generate_dialog ());
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate-telemetry", NULL);
+  dialog = find_generate_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (rb_generate_dialog_get_run_id (dialog), ==, rb_window_get_selected_run_id (f->window));
+  spin_until_cb (dialog_not_loading, dialog, 10000, "the dialog to read the template");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
+
+  return dialog;
+}
+
+/* Clicks @label in @dialog and spins until the generation is over; returns
+ * the dialog when it stays open, NULL when it closed (success). */
+static RbGenerateDialog *
+click_and_wait (RbGenerateDialog *dialog,
+                const char       *label)
+{
+  GtkWidget *button = find_button_labeled (GTK_WIDGET (dialog), label);
+  gpointer weak = dialog;
+
+  g_assert_nonnull (button);
+  g_assert_true (shown (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpstr (rb_generate_dialog_get_state (dialog), ==, "running");
+  spin_until_cb (dialog_not_running, &weak, 30000, "the generation");
+  if (weak == NULL)
+    return NULL;
+
+  g_object_remove_weak_pointer (G_OBJECT (dialog), &weak);
+  /* Closed (destroyed; a last reference may linger a moment). */
+  if (!gtk_widget_get_visible (GTK_WIDGET (dialog)))
+    return NULL;
+
+  return dialog;
+}
+
 static char **
 listed_ids (RbWindow *window)
 {
@@ -276,6 +403,12 @@ fixture_setup (Fixture       *f,
   g_autoptr(RbRunStore) store = NULL;
   g_autoptr(GError) error = NULL;
 
+  f->settings = g_settings_new (APP_ID);
+  for (guint i = 0; i < G_N_ELEMENTS (settings_keys); i++)
+    g_settings_reset (f->settings, settings_keys[i]);
+  if (data == GENERATION_OFF)
+    g_settings_set_boolean (f->settings, "telemetry-generation-enabled", FALSE);
+
   f->tmp = rb_test_make_temp_dir ();
   f->data_dir = g_build_filename (f->tmp, "data", NULL);
   rb_test_copy_tree (sample, f->data_dir);
@@ -308,6 +441,10 @@ fixture_teardown (Fixture       *f,
   /* Cancelled requests call back, then their worker threads let go. */
   assert_finalized_soon (f->window);
   assert_finalized_soon (f->backend);
+
+  for (guint i = 0; i < G_N_ELEMENTS (settings_keys); i++)
+    g_settings_reset (f->settings, settings_keys[i]);
+  g_clear_object (&f->settings);
 
   g_ptr_array_unref (f->expected);
   rb_test_remove_tree (f->tmp);
@@ -502,6 +639,150 @@ test_new_run_appears (Fixture       *f,
 }
 
 static void
+test_generation_flag_off (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkWidget *detail = GTK_WIDGET (f->detail);
+  GtkWidget *generate;
+
+  select_and_wait (f, SAMPLE_RUN);
+  g_assert_false (rb_run_detail_get_generation_allowed (f->detail));
+
+  /* No Generate button anywhere, and the action is disabled. */
+  generate = find_button_labeled (detail, "_Generate Telemetry…");
+  g_assert_nonnull (generate);
+  g_assert_false (shown (generate));
+  g_assert_false (gtk_widget_get_sensitive (generate));
+  g_assert_false (shown (find_button_labeled (detail, "Generate…")));
+
+  /* Activating it (as the shortcut would) opens nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate-telemetry", NULL);
+  g_assert_null (find_generate_dialog ());
+
+  /* Replay from Telemetry says why it cannot run, without offering
+   * generation. */
+  {
+    GtkWidget *replay = find_button_labeled (detail, "Replay from _Telemetry");
+
+    g_assert_false (gtk_widget_get_sensitive (replay));
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (replay), ==, "This run has no telemetry bundle");
+  }
+
+  /* Turning the setting on offers it again. */
+  g_settings_set_boolean (f->settings, "telemetry-generation-enabled", TRUE);
+  spin_until_cb ((gboolean (*) (gpointer)) rb_run_detail_get_generation_allowed, f->detail, 5000,
+                 "generation to be allowed");
+  g_assert_true (shown (generate));
+  g_assert_true (gtk_widget_get_sensitive (generate));
+}
+
+static void
+test_replay_telemetry_after_generation (Fixture       *f,
+                                        gconstpointer  data)
+{
+  GtkWidget *detail = GTK_WIDGET (f->detail);
+  GtkWidget *replay;
+  RbGenerateDialog *dialog;
+
+  select_and_wait (f, SAMPLE_RUN);
+  g_assert_true (rb_run_detail_get_generation_allowed (f->detail));
+
+  /* No telemetry yet: insensitive, with the reason and a way out. */
+  replay = find_button_labeled (detail, "Replay from _Telemetry");
+  g_assert_nonnull (replay);
+  g_assert_false (gtk_widget_get_sensitive (replay));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (replay), ==, "Generate telemetry for this run first");
+  g_assert_true (shown (find_button_labeled (detail, "Generate…")));
+  g_assert_true (gtk_widget_get_sensitive (find_button_labeled (detail, "_Generate Telemetry…")));
+
+  /* The dialog: the sample's template is not in the catalogue, so no key
+   * is prefilled: the bundle is stored with the run. */
+  dialog = open_generate_dialog (f);
+  g_assert_cmpstr (rb_generate_dialog_get_state (dialog), ==, "ready");
+  g_assert_cmpstr (rb_generate_dialog_get_capture_key (dialog), ==, "");
+  g_assert_null (click_and_wait (dialog, "_Generate"));
+
+  /* Right after: the detail says so and the action is sensitive. */
+  spin_until_cb (telemetry_shown, f->detail, 10000, "the detail to show the telemetry");
+  g_assert_true (gtk_widget_get_sensitive (replay));
+  g_assert_null (gtk_widget_get_tooltip_text (replay));
+  g_assert_false (shown (find_button_labeled (detail, "Generate…")));
+  assert_has_label (detail, "Yes");
+}
+
+static void
+test_generate_conflict_overwrite (Fixture       *f,
+                                  gconstpointer  data)
+{
+  RbGenerateDialog *dialog;
+  GtkWidget *overwrite;
+
+  select_and_wait (f, SAMPLE_RUN);
+
+  dialog = open_generate_dialog (f);
+  rb_generate_dialog_set_capture_key (dialog, "a1-test-key");
+  g_assert_null (click_and_wait (dialog, "_Generate"));
+
+  /* The same key again: 409, explained, with Overwrite offered. */
+  dialog = open_generate_dialog (f);
+  rb_generate_dialog_set_capture_key (dialog, "a1-test-key");
+  dialog = click_and_wait (dialog, "_Generate");
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (rb_generate_dialog_get_state (dialog), ==, "conflict");
+  g_assert_nonnull (strstr (rb_generate_dialog_get_message (dialog),
+                            "A telemetry bundle with the key “a1-test-key” already exists."));
+  g_assert_nonnull (strstr (rb_generate_dialog_get_message (dialog), "Overwrite it, or choose another key."));
+  assert_has_label (GTK_WIDGET (dialog), rb_generate_dialog_get_message (dialog));
+  overwrite = find_button_labeled (GTK_WIDGET (dialog), "_Overwrite");
+  g_assert_nonnull (overwrite);
+  g_assert_true (gtk_widget_has_css_class (overwrite, "destructive-action"));
+  assert_no_path (GTK_WIDGET (dialog), f->tmp);
+
+  /* Choosing another key dismisses the prompt. */
+  g_signal_emit_by_name (find_button_labeled (GTK_WIDGET (dialog), "Choose _Another Key"), "clicked");
+  g_assert_cmpstr (rb_generate_dialog_get_state (dialog), ==, "ready");
+  g_assert_false (shown (overwrite));
+
+  /* Generate again, and this time overwrite: it succeeds. */
+  dialog = click_and_wait (dialog, "_Generate");
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (rb_generate_dialog_get_state (dialog), ==, "conflict");
+  g_assert_null (click_and_wait (dialog, "_Overwrite"));
+}
+
+static gboolean
+selected_other_than (gpointer data)
+{
+  gpointer *args = data;
+  const char *selected = rb_window_get_selected_run_id (args[0]);
+
+  return selected != NULL && g_strcmp0 (selected, args[1]) != 0 &&
+         g_strcmp0 (rb_run_detail_get_state (args[2]), "run") == 0;
+}
+
+static void
+test_replay_selects_new_run (Fixture       *f,
+                             gconstpointer  data)
+{
+  gpointer args[3] = { f->window, (gpointer) SAMPLE_RUN, f->detail };
+  RbRun *run;
+  GtkWidget *row;
+
+  select_and_wait (f, SAMPLE_RUN);
+  g_assert_true (gtk_widget_get_sensitive (find_button_labeled (GTK_WIDGET (f->detail), "Replay from _Model")));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.replay-model", NULL);
+  spin_until_cb (selected_other_than, args, 30000, "the replay to be selected");
+
+  run = rb_run_detail_get_run (f->detail);
+  g_assert_cmpstr (rb_run_get_source_run_id (run), ==, SAMPLE_RUN);
+  g_assert_cmpstr (rb_run_get_source_kind (run), ==, "model");
+  row = find_row_titled (GTK_WIDGET (f->detail), "Replay from model of 0d9c8b7a");
+  g_assert_nonnull (row);
+  g_assert_true (shown (row));
+}
+
+static void
 test_never_a_path (Fixture       *f,
                    gconstpointer  data)
 {
@@ -558,7 +839,12 @@ main (int   argc,
   ADD ("/app/window/search-filters", test_search_filters);
   ADD ("/app/window/new-run-appears", test_new_run_appears);
   ADD ("/app/window/never-a-path", test_never_a_path);
+  ADD ("/app/window/replay-telemetry-after-generation", test_replay_telemetry_after_generation);
+  ADD ("/app/window/generate-conflict-overwrite", test_generate_conflict_overwrite);
+  ADD ("/app/window/replay-selects-new-run", test_replay_selects_new_run);
 #undef ADD
+  g_test_add ("/app/window/generation-flag-off", Fixture, GENERATION_OFF,
+              fixture_setup, test_generation_flag_off, fixture_teardown);
   g_test_add_func ("/app/window/remote-not-supported", test_remote_not_supported);
 
   return g_test_run ();
