@@ -16,3 +16,5 @@ for name in $benches; do
   "$build/bench/$name"
   echo
 done
+# Server throughput vs nginx (a script, not a compiled bench: needs wrk and nginx-light)
+echo "== bench-server.sh"; "$(dirname "$0")/bench-server.sh" "$build"
