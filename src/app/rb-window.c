@@ -246,6 +246,36 @@ load_sort_settings (RbWindow *self)
 }
 
 static void
+load_filter_settings (RbWindow *self)
+{
+  static const char * const modes[] = { NULL, "simulation", "telemetry" };
+  static const RbTristate telemetry[] = { RB_TRISTATE_ANY, RB_TRISTATE_YES, RB_TRISTATE_NO };
+  guint mode;
+  guint has_telemetry;
+
+  if (self->settings == NULL)
+    return;
+
+  mode = g_settings_get_enum (self->settings, "list-filter-mode");
+  has_telemetry = g_settings_get_enum (self->settings, "list-filter-telemetry");
+
+  g_clear_pointer (&self->query.mode, g_free);
+  self->query.mode = g_strdup (mode < G_N_ELEMENTS (modes) ? modes[mode] : NULL);
+  self->query.telemetry = has_telemetry < G_N_ELEMENTS (telemetry) ? telemetry[has_telemetry] : RB_TRISTATE_ANY;
+  self->query.has_warnings = g_settings_get_boolean (self->settings, "list-filter-warnings") ?
+                             RB_TRISTATE_YES : RB_TRISTATE_ANY;
+}
+
+static void
+on_filter_settings_changed_cb (RbWindow   *self,
+                               const char *key,
+                               GSettings  *settings)
+{
+  load_filter_settings (self);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
 on_sort_settings_changed_cb (RbWindow   *self,
                              const char *key,
                              GSettings  *settings)
@@ -898,6 +928,33 @@ rb_window_init (RbWindow *self)
       g_signal_connect_object (self->settings, "changed::telemetry-generation-enabled",
                                G_CALLBACK (on_generation_setting_changed_cb), self, G_CONNECT_SWAPPED);
       load_sort_settings (self);
+
+      {
+        static const char * const filter_keys[] = {
+          "list-filter-mode", "list-filter-telemetry", "list-filter-warnings",
+        };
+        static const char * const action_keys[] = {
+          "list-filter-mode", "list-filter-telemetry", "list-filter-warnings",
+          "list-sort", "list-sort-descending",
+        };
+        g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+
+        for (guint i = 0; i < G_N_ELEMENTS (filter_keys); i++)
+          {
+            g_autofree char *signal = g_strconcat ("changed::", filter_keys[i], NULL);
+
+            g_signal_connect_object (self->settings, signal,
+                                     G_CALLBACK (on_filter_settings_changed_cb), self, G_CONNECT_SWAPPED);
+          }
+        for (guint i = 0; i < G_N_ELEMENTS (action_keys); i++)
+          {
+            g_autoptr(GAction) action = g_settings_create_action (self->settings, action_keys[i]);
+
+            g_action_map_add_action (G_ACTION_MAP (group), action);
+          }
+        gtk_widget_insert_action_group (GTK_WIDGET (self), "settings", G_ACTION_GROUP (group));
+        load_filter_settings (self);
+      }
     }
 
   /* The models hold the callbacks' user data: they die with the window. */
@@ -1005,6 +1062,18 @@ rb_window_select_run (RbWindow   *self,
       gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
       gtk_search_bar_set_search_mode (self->search_bar, FALSE);
       set_search (self, NULL);
+      position = find_run (G_LIST_MODEL (self->selection), run_id);
+    }
+
+  /* Still hidden: by the filters, then. */
+  if (position == GTK_INVALID_LIST_POSITION && self->settings != NULL &&
+      find_run (G_LIST_MODEL (self->runs), run_id) != GTK_INVALID_LIST_POSITION)
+    {
+      g_settings_reset (self->settings, "list-filter-mode");
+      g_settings_reset (self->settings, "list-filter-telemetry");
+      g_settings_reset (self->settings, "list-filter-warnings");
+      load_filter_settings (self);
+      gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
       position = find_run (G_LIST_MODEL (self->selection), run_id);
     }
 

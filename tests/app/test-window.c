@@ -782,6 +782,87 @@ test_replay_selects_new_run (Fixture       *f,
   g_assert_true (shown (row));
 }
 
+/* The list equals core's answer for @query: same runs, same order. */
+static gboolean
+list_matches_query (gpointer data)
+{
+  gpointer *args = data;
+  Fixture *f = args[0];
+  RbRunQuery *query = args[1];
+  g_autoptr(GPtrArray) want = g_ptr_array_new ();
+  g_auto(GStrv) ids = listed_ids (f->window);
+
+  for (guint i = 0; i < f->expected->len; i++)
+    if (rb_run_query_matches (query, g_ptr_array_index (f->expected, i)))
+      g_ptr_array_add (want, g_ptr_array_index (f->expected, i));
+
+  for (guint i = 1; i < want->len; i++)
+    for (guint j = i; j > 0 && rb_run_compare (g_ptr_array_index (want, j - 1), g_ptr_array_index (want, j),
+                                               query->sort, query->descending) > 0; j--)
+      {
+        gpointer tmp = want->pdata[j];
+
+        want->pdata[j] = want->pdata[j - 1];
+        want->pdata[j - 1] = tmp;
+      }
+
+  if (g_strv_length (ids) != want->len)
+    return FALSE;
+  for (guint i = 0; i < want->len; i++)
+    if (g_strcmp0 (ids[i], rb_run_get_run_id (g_ptr_array_index (want, i))) != 0)
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+test_filters_and_sort (Fixture       *f,
+                       gconstpointer  data)
+{
+  RbRunQuery query;
+  gpointer args[2] = { f, &query };
+
+  rb_run_query_init (&query);
+  query.sort = RB_RUN_SORT_CREATED;
+  query.descending = TRUE;
+  g_assert_true (list_matches_query (args));
+
+  /* Through the menu's actions, as a user would. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "settings.list-filter-mode", "s", "telemetry");
+  query.mode = g_strdup ("telemetry");
+  spin_until_cb (list_matches_query, args, 5000, "the mode filter");
+  g_assert_cmpuint (g_list_model_get_n_items (rb_window_get_run_list (f->window)), ==, 1);
+
+  g_settings_reset (f->settings, "list-filter-mode");
+  g_clear_pointer (&query.mode, g_free);
+  g_settings_set_enum (f->settings, "list-filter-telemetry", 1);
+  query.telemetry = RB_TRISTATE_YES;
+  spin_until_cb (list_matches_query, args, 5000, "the telemetry filter");
+  g_assert_cmpuint (g_list_model_get_n_items (rb_window_get_run_list (f->window)), >, 0);
+
+  g_settings_set_enum (f->settings, "list-filter-telemetry", 2);
+  query.telemetry = RB_TRISTATE_NO;
+  spin_until_cb (list_matches_query, args, 5000, "the missing-telemetry filter");
+
+  g_settings_reset (f->settings, "list-filter-telemetry");
+  query.telemetry = RB_TRISTATE_ANY;
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "settings.list-filter-warnings", NULL);
+  query.has_warnings = RB_TRISTATE_YES;
+  spin_until_cb (list_matches_query, args, 5000, "the warnings filter");
+  g_assert_cmpuint (g_list_model_get_n_items (rb_window_get_run_list (f->window)), ==, 1);
+
+  g_settings_reset (f->settings, "list-filter-warnings");
+  query.has_warnings = RB_TRISTATE_ANY;
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "settings.list-sort", "s", "template");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "settings.list-sort-descending", NULL);
+  query.sort = RB_RUN_SORT_TEMPLATE;
+  query.descending = FALSE;
+  spin_until_cb (list_matches_query, args, 5000, "the template order");
+  g_assert_cmpuint (g_list_model_get_n_items (rb_window_get_run_list (f->window)), ==, f->expected->len);
+
+  rb_run_query_clear (&query);
+}
+
 static void
 test_never_a_path (Fixture       *f,
                    gconstpointer  data)
@@ -842,6 +923,7 @@ main (int   argc,
   ADD ("/app/window/replay-telemetry-after-generation", test_replay_telemetry_after_generation);
   ADD ("/app/window/generate-conflict-overwrite", test_generate_conflict_overwrite);
   ADD ("/app/window/replay-selects-new-run", test_replay_selects_new_run);
+  ADD ("/app/window/filters-and-sort", test_filters_and_sort);
 #undef ADD
   g_test_add ("/app/window/generation-flag-off", Fixture, GENERATION_OFF,
               fixture_setup, test_generation_flag_off, fixture_teardown);
