@@ -5,6 +5,9 @@
  * error bodies are core's, then maps the result like the server does:
  * generated 0, already exists 3 (the 409 body with --json), disabled 7.
  *
+ * With --server the request goes to the server through RbBackend (the
+ * server applies its own removal path and output roots).
+ *
  * A local --directory DIR is the user's own choice of folder on their own
  * machine, so the CLI allows DIR's parent folder as the output root (the
  * server only allows the folders it was started with --allow-output-root).
@@ -122,6 +125,60 @@ print_capture_result (RbCaptureResult *result)
   print_warnings (warnings);
 }
 
+/* --server: the server generates (and decides about the removal path: its
+ * 403 comes back as an error); the answer is the api.md body. */
+static int
+generate_remote (RbCli    *cli,
+                 JsonNode *body)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  RbBackend *backend = rb_cli_get_backend (cli);
+  JsonObject *capture = NULL;
+  guint http_status = 0;
+
+  rb_backend_generate_telemetry_async (backend, body, NULL, rb_cli_store_result, &result);
+  answer = rb_backend_generate_telemetry_finish (backend, rb_cli_wait (&result),
+                                                 &http_status, &error);
+  if (answer == NULL)
+    return rb_cli_report_error (cli, error);
+
+  if (cli->json)
+    rb_cli_print_json (answer);
+  if (JSON_NODE_HOLDS_OBJECT (answer))
+    capture = rb_json_get_object (json_node_get_object (answer), "capture");
+
+  if (http_status == 409)
+    {
+      if (!cli->json)
+        g_printerr (_("%s: telemetry already exists in %s (generated %s from run %s); "
+                      "use --overwrite to replace it.\n"),
+                    RB_CLI_PROGRAM,
+                    rb_cli_or_dash (capture ? rb_json_get_string (capture, "captureDirectory") : NULL),
+                    rb_cli_or_dash (capture ? rb_json_get_string (capture, "generatedAtUtc") : NULL),
+                    rb_cli_or_dash (capture ? rb_json_get_string (capture, "sourceRunId") : NULL));
+      return rb_error_code_exit_status (RB_ERROR_ALREADY_EXISTS);
+    }
+
+  if (!cli->json && capture != NULL)
+    {
+      JsonArray *warnings = rb_json_get_array (capture, "warnings");
+      const char *where = rb_json_get_string (capture, "captureDirectory");
+
+      g_print (_("Generated telemetry in %s from run %s: %u files, %u warnings.\n"),
+               where != NULL ? where : _("the requested directory"),
+               rb_cli_or_dash (rb_json_get_string (capture, "sourceRunId")),
+               (guint) rb_json_get_int (capture, "files", 0),
+               warnings != NULL ? json_array_get_length (warnings) : 0);
+    }
+  else if (!cli->json)
+    {
+      g_print (_("Dry run: nothing was written.\n"));
+    }
+  return 0;
+}
+
 int
 rb_cli_cmd_telemetry_generate (RbCli  *cli,
                                int     argc,
@@ -152,6 +209,14 @@ rb_cli_cmd_telemetry_generate (RbCli  *cli,
     return rb_cli_usage_error (_("unexpected argument '%s' for '%s'"),
                                (const char *) g_ptr_array_index (positional, 1),
                                "telemetry generate");
+
+  if (cli->server_url != NULL)
+    {
+      /* the user names a folder on the server's machine: sent as given */
+      body = build_capture_body (g_ptr_array_index (positional, 0), params,
+                                 g_hash_table_lookup (params, "directory"));
+      return generate_remote (cli, body);
+    }
 
   /* the removal path: refused before anything else, like the server's 403 */
   if (rb_telemetry_generation_disabled ())

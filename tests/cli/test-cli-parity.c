@@ -165,6 +165,21 @@ test_create (Fixture       *f,
   SAME (2, "replay", "..", "--from", "telemetry");
 }
 
+/* telemetry generate goes to the server with --server: the same answers,
+ * byte for byte, for everything whose bytes do not carry a new timestamp. */
+static void
+test_telemetry (Fixture       *f,
+                gconstpointer  data)
+{
+  SAME (0, "telemetry", "generate", RUN_SIM, "--run-scoped", "--dry-run");
+  SAME (0, "telemetry", "generate", RUN_SIM, "--capture-key", "somewhere-new", "--dry-run");
+  SAME (3, "telemetry", "generate", RUN_SIM, "--capture-key", "transportation-network-telemetry");
+  SAME (4, "telemetry", "generate", "run_20990101T000000Z_nope");
+  SAME (5, "telemetry", "generate", "run_20261122T093000Z_5e6f7a8b");
+  SAME (2, "telemetry", "generate", "..");
+  SAME (2, "telemetry", "generate", RUN_SIM, "--gap-fill", "sometimes");
+}
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -176,6 +191,7 @@ main (int    argc,
 
   ADD ("/cli-parity/reads", test_reads);
   ADD ("/cli-parity/create", test_create);
+  ADD ("/cli-parity/telemetry", test_telemetry);
 
   return g_test_run ();
 }
