@@ -6,7 +6,9 @@
  * and the selection follows the run id across reloads.
  *
  * Debugging aid: RUNBOARD_SELECT_RUN=<run id> in the environment selects
- * that run after the first load (used for screenshots and by hand).
+ * that run after the first load (used for screenshots and by hand), and
+ * RUNBOARD_ACTIVATE=<action> (e.g. win.generate-telemetry) activates that
+ * action once the selected run's detail is shown (screenshots of dialogs).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -41,6 +43,7 @@ struct _RbWindow
   RbRunQuery            query;
   char                 *pending_select_id;
   char                 *detail_run_id;
+  char                 *pending_action;
 
   /* Borrowed references (owned by the selection's model chain) */
   GtkCustomFilter      *filter;
@@ -378,6 +381,13 @@ get_run_cb (GObject      *object,
     rb_run_detail_show_run (self->detail, run);
 
   update_actions (self);
+
+  if (self->pending_action != NULL && run != NULL && !self->capabilities_pending)
+    {
+      g_autofree char *action = g_steal_pointer (&self->pending_action);
+
+      gtk_widget_activate_action (GTK_WIDGET (self), action, NULL);
+    }
 }
 
 static void
@@ -786,6 +796,7 @@ rb_window_finalize (GObject *object)
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->pending_select_id, g_free);
   g_clear_pointer (&self->detail_run_id, g_free);
+  g_clear_pointer (&self->pending_action, g_free);
 
   G_OBJECT_CLASS (rb_window_parent_class)->finalize (object);
 }
@@ -980,6 +991,8 @@ rb_window_init (RbWindow *self)
   select_id = g_getenv ("RUNBOARD_SELECT_RUN");
   if (select_id != NULL && *select_id != '\0')
     self->pending_select_id = g_strdup (select_id);
+  if (g_getenv ("RUNBOARD_ACTIVATE") != NULL && *g_getenv ("RUNBOARD_ACTIVATE") != '\0')
+    self->pending_action = g_strdup (g_getenv ("RUNBOARD_ACTIVATE"));
 
   gtk_stack_set_visible_child_name (self->list_stack, "loading");
   rb_run_detail_show_empty (self->detail);
