@@ -4,6 +4,12 @@
  * RbRunDetail::select-run is emitted when the user follows the lineage
  * line of a replay to its source run.
  *
+ * The Series section charts one topology node at a time: picking a node
+ * reads its bound series through the backend (a newer pick cancels the
+ * reads of the older one). For a replay, the source run's detail is read
+ * once per run, and the same node's series of the source run are drawn
+ * over the replay's as the chart's overlay.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -18,6 +24,7 @@
 #include "rb-error.h"
 #include "rb-format.h"
 #include "rb-run-detail.h"
+#include "rb-series-chart.h"
 
 struct _RbRunDetail
 {
@@ -26,6 +33,16 @@ struct _RbRunDetail
   /* Owned references */
   RbRun                *run;
   GPtrArray            *dynamic_rows;   /* (row, group) pairs added in code */
+  RbBackend            *backend;
+  RbRun                *source_run;     /* a replay's source, with detail */
+  GCancellable         *series_cancellable;
+  GCancellable         *source_cancellable;
+  GtkStringList        *nodes;          /* node ids of the run's topology */
+  GtkWidget            *metric_toggles[RB_N_METRICS];
+  GtkWidget            *metric_dots[RB_N_METRICS];
+  guint                 series_generation;
+  guint                 series_pending;
+  guint                 source_pending : 1;
 
   /* Template widgets */
   GtkStack             *stack;
@@ -50,6 +67,12 @@ struct _RbRunDetail
   AdwActionRow         *replay_telemetry_row;
   GtkWidget            *generate_first_button;
   GtkWidget            *replay_telemetry_button;
+  AdwPreferencesGroup  *series_group;
+  GtkDropDown          *node_dropdown;
+  GtkWidget            *series_box;
+  GtkFlowBox           *metric_box;
+  RbSeriesChart        *series_chart;
+  GtkLabel             *series_caption;
 
   guint                 generation_allowed : 1;
 };
@@ -296,6 +319,402 @@ fill_summary (RbRunDetail *self,
   set_value (self->seed_value, seed != NULL ? seed : "—");
 }
 
+/*
+ * Series
+ */
+
+/* Chart order, and the chart's property for each metric. */
+static const RbMetric metric_order[] = {
+  RB_METRIC_ARRIVALS, RB_METRIC_SERVED, RB_METRIC_QUEUE_DEPTH,
+  RB_METRIC_ERRORS, RB_METRIC_CAPACITY, RB_METRIC_EXTERNAL_DEMAND,
+};
+
+static const char * const metric_properties[RB_N_METRICS] = {
+  [RB_METRIC_ARRIVALS] = "show-arrivals",
+  [RB_METRIC_SERVED] = "show-served",
+  [RB_METRIC_ERRORS] = "show-errors",
+  [RB_METRIC_EXTERNAL_DEMAND] = "show-external-demand",
+  [RB_METRIC_QUEUE_DEPTH] = "show-queue-depth",
+  [RB_METRIC_CAPACITY] = "show-capacity",
+};
+
+typedef struct
+{
+  RbRunDetail *self;   /* owned */
+  guint        generation;
+  RbMetric     metric;
+  gboolean     overlay;
+} SeriesLoad;
+
+static void
+series_load_free (SeriesLoad *load)
+{
+  g_clear_object (&load->self);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeriesLoad, series_load_free)
+
+/* The bin size in minutes, 0 when unknown or not whole minutes. */
+static guint
+bin_size_minutes (RbRun *run)
+{
+  const char *unit = rb_run_get_bin_unit (run);
+  guint size = rb_run_get_bin_size (run);
+  guint factor;
+
+  if (unit == NULL)
+    return 0;
+  if (g_str_has_prefix (unit, "min"))
+    factor = 1;
+  else if (g_str_has_prefix (unit, "hour") || g_str_equal (unit, "h"))
+    factor = 60;
+  else if (g_str_has_prefix (unit, "day") || g_str_equal (unit, "d"))
+    factor = 60 * 24;
+  else if (g_str_has_prefix (unit, "week") || g_str_equal (unit, "w"))
+    factor = 60 * 24 * 7;
+  else
+    return 0;
+
+  if (size > G_MAXUINT / factor)
+    return 0;
+
+  return size * factor;
+}
+
+static const RbTopologyNode *
+find_node (RbRun      *run,
+           const char *node_id)
+{
+  GPtrArray *topology = run != NULL ? rb_run_get_topology (run) : NULL;
+
+  if (topology == NULL || node_id == NULL)
+    return NULL;
+
+  for (guint i = 0; i < topology->len; i++)
+    {
+      const RbTopologyNode *node = g_ptr_array_index (topology, i);
+
+      if (g_strcmp0 (node->id, node_id) == 0)
+        return node;
+    }
+
+  return NULL;
+}
+
+static const char *
+selected_node_id (RbRunDetail *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->node_dropdown);
+
+  if (selected == GTK_INVALID_LIST_POSITION)
+    return NULL;
+
+  return gtk_string_list_get_string (self->nodes, selected);
+}
+
+static void
+update_metric_colors (RbRunDetail *self)
+{
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+
+  for (guint m = 0; m < RB_N_METRICS; m++)
+    {
+      g_autofree char *markup = NULL;
+      GdkRGBA color;
+
+      rb_series_chart_get_metric_color (m, dark, &color);
+      markup = g_strdup_printf ("<span foreground=\"#%02x%02x%02x\">●</span>",
+                                (guint) (color.red * 255 + 0.5),
+                                (guint) (color.green * 255 + 0.5),
+                                (guint) (color.blue * 255 + 0.5));
+      gtk_label_set_markup (GTK_LABEL (self->metric_dots[m]), markup);
+    }
+}
+
+static void
+on_dark_changed_cb (RbRunDetail     *self,
+                    GParamSpec      *pspec,
+                    AdwStyleManager *manager)
+{
+  update_metric_colors (self);
+}
+
+static void
+series_load_done (RbRunDetail *self)
+{
+  g_assert (self->series_pending > 0);
+  self->series_pending--;
+}
+
+static void
+set_series_problem (RbRunDetail  *self,
+                    const GError *error)
+{
+  /* Translators: %s says which series file could not be read and why */
+  g_autofree char *text = g_strdup_printf (_("Some series could not be read: %s"), error->message);
+
+  gtk_label_set_label (self->series_caption, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->series_caption), TRUE);
+}
+
+static void
+read_series_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SeriesLoad) load = user_data;
+  RbRunDetail *self = load->self;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(RbSeries) values = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bytes = rb_backend_read_series_finish (RB_BACKEND (object), result, &values, &error);
+
+  if (load->generation != self->series_generation)
+    return;   /* an older node or run */
+
+  series_load_done (self);
+
+  if (error != NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        set_series_problem (self, error);
+      return;
+    }
+
+  if (values == NULL)
+    return;
+
+  if (load->overlay)
+    rb_series_chart_set_overlay_series (self->series_chart, load->metric, values->values, values->n_bins);
+  else
+    rb_series_chart_set_series (self->series_chart, load->metric, values->values, values->n_bins);
+}
+
+static void
+read_node_series (RbRunDetail          *self,
+                  RbRun                *run,
+                  const RbTopologyNode *node,
+                  gboolean              overlay)
+{
+  for (guint m = 0; m < RB_N_METRICS; m++)
+    {
+      SeriesLoad *load;
+
+      if (node->metrics[m] == NULL)
+        continue;
+
+      load = g_new0 (SeriesLoad, 1);
+      load->self = g_object_ref (self);
+      load->generation = self->series_generation;
+      load->metric = m;
+      load->overlay = overlay;
+      self->series_pending++;
+      rb_backend_read_series_async (self->backend, rb_run_get_run_id (run), node->metrics[m],
+                                    self->series_cancellable, read_series_cb, load);
+    }
+}
+
+/* The toggles of the metrics the node (or its source node) has. */
+static void
+update_metric_toggles (RbRunDetail          *self,
+                       const RbTopologyNode *node,
+                       const RbTopologyNode *source_node)
+{
+  for (guint m = 0; m < RB_N_METRICS; m++)
+    {
+      gboolean bound = (node != NULL && node->metrics[m] != NULL) ||
+                       (source_node != NULL && source_node->metrics[m] != NULL);
+
+      gtk_widget_set_visible (gtk_widget_get_parent (self->metric_toggles[m]), bound);
+    }
+}
+
+static void
+update_caption (RbRunDetail *self)
+{
+  const char *source_id = self->run != NULL ? rb_run_get_source_run_id (self->run) : NULL;
+  g_autofree char *short_id = NULL;
+  g_autofree char *text = NULL;
+
+  if (source_id == NULL || self->source_run == NULL ||
+      find_node (self->source_run, selected_node_id (self)) == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->series_caption), FALSE);
+      return;
+    }
+
+  short_id = rb_format_short_run_id (source_id);
+  /* Translators: %s is a (short) run id */
+  text = g_strdup_printf (_("Dashed lines: the source run %s"), short_id);
+  gtk_label_set_label (self->series_caption, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->series_caption), TRUE);
+}
+
+/* (Re)reads the selected node's series, and its overlay when the source
+ * run is known. */
+static void
+load_selected_node (RbRunDetail *self)
+{
+  const RbTopologyNode *node;
+  const RbTopologyNode *source_node;
+  RbRun *run = self->run;
+
+  g_cancellable_cancel (self->series_cancellable);
+  g_clear_object (&self->series_cancellable);
+  self->series_generation++;
+  self->series_pending = 0;
+
+  rb_series_chart_clear (self->series_chart);
+  if (run == NULL)
+    return;
+
+  if (rb_run_get_has_grid (run))
+    rb_series_chart_set_grid (self->series_chart, rb_run_get_bins (run), bin_size_minutes (run), 0);
+
+  node = find_node (run, selected_node_id (self));
+  source_node = find_node (self->source_run, selected_node_id (self));
+  update_metric_toggles (self, node, source_node);
+  update_caption (self);
+
+  if (self->backend == NULL || node == NULL)
+    return;
+
+  self->series_cancellable = g_cancellable_new ();
+  read_node_series (self, run, node, FALSE);
+  if (source_node != NULL)
+    read_node_series (self, self->source_run, source_node, TRUE);
+}
+
+static void
+get_source_run_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(RbRunDetail) self = user_data;
+  g_autoptr(RbRun) source = NULL;
+  g_autoptr(GError) error = NULL;
+
+  source = rb_backend_get_run_finish (RB_BACKEND (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->source_pending = FALSE;
+  if (source == NULL || self->run == NULL ||
+      g_strcmp0 (rb_run_get_run_id (source), rb_run_get_source_run_id (self->run)) != 0)
+    return;   /* no overlay: the source run is gone or unreadable */
+
+  g_set_object (&self->source_run, source);
+  load_selected_node (self);
+}
+
+static void
+on_node_selected_cb (RbRunDetail *self,
+                     GParamSpec  *pspec,
+                     GtkDropDown *dropdown)
+{
+  load_selected_node (self);
+}
+
+static void
+cancel_series (RbRunDetail *self)
+{
+  g_cancellable_cancel (self->series_cancellable);
+  g_clear_object (&self->series_cancellable);
+  g_cancellable_cancel (self->source_cancellable);
+  g_clear_object (&self->source_cancellable);
+  self->series_generation++;
+  self->series_pending = 0;
+  self->source_pending = FALSE;
+}
+
+static void
+fill_series (RbRunDetail *self,
+             RbRun       *run)
+{
+  GPtrArray *topology = rb_run_get_topology (run);
+  const char *source_id = rb_run_get_source_run_id (run);
+  g_autofree char *previous = g_strdup (selected_node_id (self));
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ids = NULL;
+  guint selected = 0;
+  guint n = topology != NULL ? topology->len : 0;
+
+  cancel_series (self);
+  if (self->source_run != NULL &&
+      g_strcmp0 (rb_run_get_run_id (self->source_run), source_id) != 0)
+    g_clear_object (&self->source_run);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const RbTopologyNode *node = g_ptr_array_index (topology, i);
+
+      g_strv_builder_add (builder, node->id);
+      if (previous != NULL && g_strcmp0 (node->id, previous) == 0)
+        selected = i;
+    }
+  ids = g_strv_builder_end (builder);
+
+  /* Keep the node when the new run has it too (a replay and its source). */
+  g_signal_handlers_block_by_func (self->node_dropdown, on_node_selected_cb, self);
+  gtk_string_list_splice (self->nodes, 0, g_list_model_get_n_items (G_LIST_MODEL (self->nodes)),
+                          (const char * const *) ids);
+  gtk_drop_down_set_selected (self->node_dropdown, n > 0 ? selected : GTK_INVALID_LIST_POSITION);
+  g_signal_handlers_unblock_by_func (self->node_dropdown, on_node_selected_cb, self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->node_dropdown), n > 0);
+  gtk_widget_set_visible (self->series_box, n > 0);
+  adw_preferences_group_set_description (self->series_group,
+                                         n == 0 ? _("This run has no topology, so there are no series to chart.") : NULL);
+
+  if (n > 0 && source_id != NULL && self->source_run == NULL && self->backend != NULL)
+    {
+      self->source_cancellable = g_cancellable_new ();
+      self->source_pending = TRUE;
+      rb_backend_get_run_async (self->backend, source_id, self->source_cancellable,
+                                get_source_run_cb, g_object_ref (self));
+    }
+
+  load_selected_node (self);
+}
+
+static void
+build_metric_toggles (RbRunDetail *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (metric_order); i++)
+    {
+      RbMetric m = metric_order[i];
+      const char *label = rb_series_chart_metric_label (m);
+      GtkWidget *button = gtk_toggle_button_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *child;
+      /* Translators: tooltip of a chart legend toggle, %s is a metric */
+      g_autofree char *tooltip = g_strdup_printf (_("Show %s"), label);
+
+      self->metric_dots[m] = gtk_label_new (NULL);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (self->metric_dots[m]),
+                                   GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+      gtk_box_append (GTK_BOX (box), self->metric_dots[m]);
+      gtk_box_append (GTK_BOX (box), gtk_label_new (label));
+      gtk_button_set_child (GTK_BUTTON (button), box);
+      gtk_widget_set_tooltip_text (button, tooltip);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_add_css_class (button, "metric-toggle");
+      g_object_bind_property (self->series_chart, metric_properties[m], button, "active",
+                              G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+      self->metric_toggles[m] = button;
+
+      gtk_flow_box_append (self->metric_box, button);
+      child = gtk_widget_get_parent (button);
+      gtk_widget_set_focusable (child, FALSE);
+    }
+
+  update_metric_colors (self);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (on_dark_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
 /* The Actions group follows the run and whether generation is allowed;
  * the actions' sensitivity itself belongs to the window (win.*). */
 static void
@@ -366,8 +785,12 @@ rb_run_detail_dispose (GObject *object)
 {
   RbRunDetail *self = (RbRunDetail *)object;
 
+  cancel_series (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), RB_TYPE_RUN_DETAIL);
   g_clear_object (&self->run);
+  g_clear_object (&self->source_run);
+  g_clear_object (&self->backend);
+  g_clear_object (&self->nodes);
 
   G_OBJECT_CLASS (rb_run_detail_parent_class)->dispose (object);
 }
@@ -404,6 +827,8 @@ rb_run_detail_class_init (RbRunDetailClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  g_type_ensure (RB_TYPE_SERIES_CHART);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/runboard/Runboard/ui/rb-run-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, RbRunDetail, stack);
@@ -428,7 +853,14 @@ rb_run_detail_class_init (RbRunDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RbRunDetail, replay_telemetry_row);
   gtk_widget_class_bind_template_child (widget_class, RbRunDetail, generate_first_button);
   gtk_widget_class_bind_template_child (widget_class, RbRunDetail, replay_telemetry_button);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, series_group);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, node_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, series_box);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, metric_box);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, series_chart);
+  gtk_widget_class_bind_template_child (widget_class, RbRunDetail, series_caption);
   gtk_widget_class_bind_template_callback (widget_class, on_lineage_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_node_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "detail.copy-run-id", NULL, copy_run_id_action);
 }
@@ -440,6 +872,11 @@ rb_run_detail_init (RbRunDetail *self)
   self->generation_allowed = TRUE;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->nodes = gtk_string_list_new (NULL);
+  gtk_drop_down_set_model (self->node_dropdown, G_LIST_MODEL (self->nodes));
+  build_metric_toggles (self);
+
   update_actions (self);
 }
 
@@ -455,6 +892,7 @@ rb_run_detail_show_empty (RbRunDetail *self)
   g_return_if_fail (RB_IS_RUN_DETAIL (self));
 
   g_clear_object (&self->run);
+  cancel_series (self);
   gtk_stack_set_visible_child_name (self->stack, "empty");
 }
 
@@ -464,6 +902,7 @@ rb_run_detail_show_loading (RbRunDetail *self)
   g_return_if_fail (RB_IS_RUN_DETAIL (self));
 
   g_clear_object (&self->run);
+  cancel_series (self);
   gtk_stack_set_visible_child_name (self->stack, "loading");
 }
 
@@ -491,6 +930,7 @@ rb_run_detail_show_run (RbRunDetail *self,
   fill_parameters (self, run);
   fill_telemetry (self, run);
   fill_warnings (self, run);
+  fill_series (self, run);
   update_actions (self);
 
   gtk_stack_set_visible_child_name (self->stack, "run");
@@ -505,6 +945,7 @@ rb_run_detail_show_error (RbRunDetail  *self,
   g_return_if_fail (error != NULL);
 
   g_clear_object (&self->run);
+  cancel_series (self);
 
   if (g_error_matches (error, RB_ERROR, RB_ERROR_NOT_FOUND))
     {
@@ -565,4 +1006,29 @@ rb_run_detail_get_generation_allowed (RbRunDetail *self)
   g_return_val_if_fail (RB_IS_RUN_DETAIL (self), FALSE);
 
   return self->generation_allowed;
+}
+
+void
+rb_run_detail_set_backend (RbRunDetail *self,
+                           RbBackend   *backend)
+{
+  g_return_if_fail (RB_IS_RUN_DETAIL (self));
+  g_return_if_fail (backend == NULL || RB_IS_BACKEND (backend));
+
+  if (self->backend == backend)
+    return;
+
+  cancel_series (self);
+  g_clear_object (&self->source_run);
+  g_set_object (&self->backend, backend);
+  if (self->run != NULL)
+    fill_series (self, self->run);
+}
+
+gboolean
+rb_run_detail_get_series_loading (RbRunDetail *self)
+{
+  g_return_val_if_fail (RB_IS_RUN_DETAIL (self), FALSE);
+
+  return self->series_pending > 0 || self->source_pending;
 }

@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "rb-backend.h"
 #include "rb-run.h"
 
 G_BEGIN_DECLS
@@ -35,5 +36,13 @@ const char *rb_run_detail_get_state    (RbRunDetail  *self);
 void        rb_run_detail_set_generation_allowed (RbRunDetail *self,
                                                   gboolean     allowed);
 gboolean    rb_run_detail_get_generation_allowed (RbRunDetail *self);
+
+/* Where the Series section reads series (and a replay's source run)
+ * from; without one the section only lists the topology nodes. */
+void        rb_run_detail_set_backend  (RbRunDetail  *self,
+                                        RbBackend    *backend);
+/* Whether the Series section is still reading the selected node's series
+ * or its source run's overlay. */
+gboolean    rb_run_detail_get_series_loading (RbRunDetail *self);
 
 G_END_DECLS

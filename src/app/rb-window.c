@@ -755,6 +755,7 @@ rb_window_constructed (GObject *object)
   g_signal_connect_object (self->backend, "changed",
                            G_CALLBACK (on_backend_changed_cb),
                            self, G_CONNECT_SWAPPED);
+  rb_run_detail_set_backend (self->detail, self->backend);
 
   self->capabilities_pending = TRUE;
   rb_backend_get_capabilities_async (self->backend, self->cancellable,

@@ -9,11 +9,13 @@
 #include <adwaita.h>
 
 #include "rb-data-dir.h"
+#include "rb-format.h"
 #include "rb-generate-dialog.h"
 #include "rb-local-backend.h"
 #include "rb-run-detail.h"
 #include "rb-run-row.h"
 #include "rb-run-store.h"
+#include "rb-series-chart.h"
 #include "rb-test-util.h"
 #include "rb-window.h"
 
@@ -570,7 +572,9 @@ static void
 test_search_filters (Fixture       *f,
                      gconstpointer  data)
 {
-  GtkWidget *entry = find_widget (GTK_WIDGET (f->window), GTK_TYPE_SEARCH_ENTRY);
+  /* The window's search bar (the node picker's popover has an entry too). */
+  GtkWidget *bar = find_widget (GTK_WIDGET (f->window), GTK_TYPE_SEARCH_BAR);
+  GtkWidget *entry = bar != NULL ? find_widget (bar, GTK_TYPE_SEARCH_ENTRY) : NULL;
   RbRunQuery query;
   guint n_matching = 0;
   gpointer args[2];
@@ -880,6 +884,115 @@ test_never_a_path (Fixture       *f,
     }
 }
 
+static gboolean
+series_loaded (gpointer data)
+{
+  return !rb_run_detail_get_series_loading (data);
+}
+
+/* The node picker lists @run's topology nodes in order; picks @node_id
+ * and waits for its series. */
+static void
+pick_node (Fixture    *f,
+           RbRun      *run,
+           const char *node_id)
+{
+  GtkDropDown *picker = GTK_DROP_DOWN (find_widget (GTK_WIDGET (f->detail), GTK_TYPE_DROP_DOWN));
+  GListModel *model;
+  GPtrArray *topology;
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  g_assert_nonnull (picker);
+  g_assert_true (shown (GTK_WIDGET (picker)));
+  g_assert_true (rb_run_ensure_detail (run));
+  topology = rb_run_get_topology (run);
+  g_assert_nonnull (topology);
+  model = gtk_drop_down_get_model (picker);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, topology->len);
+  for (guint i = 0; i < topology->len; i++)
+    {
+      const RbTopologyNode *node = g_ptr_array_index (topology, i);
+      const char *listed = gtk_string_list_get_string (GTK_STRING_LIST (model), i);
+
+      g_assert_cmpstr (listed, ==, node->id);
+      if (g_str_equal (node->id, node_id))
+        position = i;
+    }
+  g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
+
+  gtk_drop_down_set_selected (picker, position);
+  spin_until_cb (series_loaded, f->detail, 10000, "the node's series");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+}
+
+static void
+test_series_chart (Fixture       *f,
+                   gconstpointer  data)
+{
+  RbRun *replay = expected_run (f, SAMPLE_REPLAY);
+  RbRun *run = expected_run (f, SAMPLE_RUN);
+  RbSeriesChart *chart;
+  g_autofree char *readout = NULL;
+  g_autofree char *source_line = NULL;
+  g_autofree char *source_short = NULL;
+
+  /* A replay: its own series, and its source run's dashed over them. */
+  select_and_wait (f, SAMPLE_REPLAY);
+  chart = RB_SERIES_CHART (find_widget (GTK_WIDGET (f->detail), RB_TYPE_SERIES_CHART));
+  g_assert_nonnull (chart);
+  g_assert_true (shown (GTK_WIDGET (chart)));
+  assert_has_label (GTK_WIDGET (f->detail), "Series");
+
+  pick_node (f, replay, "HubQueue");
+  g_assert_cmpuint (rb_series_chart_get_n_bins (chart), ==, 48);
+  g_assert_true (rb_series_chart_has_metric (chart, RB_METRIC_ARRIVALS));
+  g_assert_true (rb_series_chart_has_metric (chart, RB_METRIC_SERVED));
+  g_assert_true (rb_series_chart_has_metric (chart, RB_METRIC_ERRORS));
+  g_assert_true (rb_series_chart_has_metric (chart, RB_METRIC_QUEUE_DEPTH));
+  g_assert_true (rb_series_chart_has_metric (chart, RB_METRIC_CAPACITY));
+  g_assert_false (rb_series_chart_has_metric (chart, RB_METRIC_EXTERNAL_DEMAND));
+  /* 30-minute bins from an unknown start: bin 2 is an hour in. */
+  readout = rb_series_chart_describe_bin (chart, 2);
+  g_assert_nonnull (readout);
+  g_assert_true (g_str_has_prefix (readout, "Bin 2 · "));
+  g_assert_nonnull (strstr (readout, "Arrivals "));
+  g_assert_nonnull (strstr (readout, "(source "));
+  source_short = rb_format_short_run_id (rb_run_get_source_run_id (replay));
+  source_line = g_strdup_printf ("Dashed lines: the source run %s", source_short);
+  assert_has_label (GTK_WIDGET (f->detail), source_line);
+  /* The toggles are the chart's legend: one per metric the node has. */
+  assert_has_label (GTK_WIDGET (f->detail), "Queue depth");
+  g_assert_false (has_label (GTK_WIDGET (f->detail), "External demand"));
+  assert_no_path (GTK_WIDGET (f->window), f->tmp);
+
+  /* A source node: arrivals and served only. */
+  pick_node (f, replay, "OriginNorth");
+  g_assert_true (rb_series_chart_has_metric (chart, RB_METRIC_ARRIVALS));
+  g_assert_true (rb_series_chart_has_metric (chart, RB_METRIC_SERVED));
+  g_assert_false (rb_series_chart_has_metric (chart, RB_METRIC_QUEUE_DEPTH));
+  g_assert_false (has_label (GTK_WIDGET (f->detail), "Queue depth"));
+
+  /* Turning a metric off hides it from the read-out. */
+  g_object_set (chart, "show-arrivals", FALSE, NULL);
+  g_clear_pointer (&readout, g_free);
+  readout = rb_series_chart_describe_bin (chart, 0);
+  g_assert_null (strstr (readout, "Arrivals"));
+  g_object_set (chart, "show-arrivals", TRUE, NULL);
+
+  /* Not a replay: no overlay, no caption. */
+  select_and_wait (f, SAMPLE_RUN);
+  spin_until_cb (series_loaded, f->detail, 10000, "the run's series");
+  g_assert_true (rb_run_ensure_detail (run));
+  pick_node (f, run, ((RbTopologyNode *) g_ptr_array_index (rb_run_get_topology (run), 0))->id);
+  g_assert_cmpuint (rb_series_chart_get_n_bins (chart), ==, 288);
+  g_clear_pointer (&readout, g_free);
+  readout = rb_series_chart_describe_bin (chart, 0);
+  g_assert_nonnull (readout);
+  g_assert_null (strstr (readout, "(source "));
+  g_assert_false (has_label (GTK_WIDGET (f->detail), source_line));
+  assert_no_path (GTK_WIDGET (f->window), f->tmp);
+}
+
 static void
 test_remote_not_supported (void)
 {
@@ -924,6 +1037,7 @@ main (int   argc,
   ADD ("/app/window/generate-conflict-overwrite", test_generate_conflict_overwrite);
   ADD ("/app/window/replay-selects-new-run", test_replay_selects_new_run);
   ADD ("/app/window/filters-and-sort", test_filters_and_sort);
+  ADD ("/app/window/series-chart", test_series_chart);
 #undef ADD
   g_test_add ("/app/window/generation-flag-off", Fixture, GENERATION_OFF,
               fixture_setup, test_generation_flag_off, fixture_teardown);
