@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
@@ -22,7 +23,10 @@
 #include "rb-json.h"
 #include "rb-local-backend.h"
 #include "rb-remote-backend.h"
+#include "rb-ident.h"
 #include "rb-orchestrator.h"
+#include "rb-run-replay.h"
+#include "rb-run-series.h"
 #include "rb-run-store.h"
 #include "rb-telemetry.h"
 #include "rb-test-util.h"
@@ -30,6 +34,10 @@
 #define LISTENING_PREFIX "Listening on http://127.0.0.1:"
 /* Remote change polling in these tests (the default is 3 s). */
 #define TEST_POLL_INTERVAL_MS 100
+/* A simulation run of the sample with series and a telemetry bundle. */
+#define RUN_WITH_SERIES "run_20261120T081500Z_7c1e2a90"
+/* A telemetry run of the sample (no bundle of its own). */
+#define RUN_NO_INDEX    "run_20261122T093000Z_5e6f7a8b"
 
 typedef enum
 {
@@ -1396,6 +1404,688 @@ test_remote_foreign_server (void)
   g_mutex_clear (&state.lock);
 }
 
+/*
+ * Paging, series and replay (each runs against both backends)
+ */
+
+static JsonNode *
+list_runs_page (RbBackend     *backend,
+                GHashTable    *params,
+                GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  rb_backend_list_runs_page_async (backend, params, NULL, store_result_cb, &result);
+  return rb_backend_list_runs_page_finish (backend, wait_result (&result), error);
+}
+
+/* What core answers to GET /v1/runs with @params on @data_dir. */
+static JsonNode *
+core_runs_page (const char  *data_dir,
+                GHashTable  *params,
+                GError     **error)
+{
+  g_autoptr(RbRunStore) store = rb_run_store_new (data_dir);
+  g_autoptr(GHashTable) empty = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) runs = NULL;
+  JsonNode *body = NULL;
+  RbRunQuery query;
+  guint total_count = 0;
+
+  rb_run_query_init (&query);
+  if (rb_run_query_parse (&query, params != NULL ? params : empty, error))
+    runs = rb_run_store_list (store, &query, &total_count, NULL, error);
+  if (runs != NULL)
+    body = rb_run_page_to_json (runs, total_count, &query);
+  rb_run_query_clear (&query);
+  return body;
+}
+
+/* "k1", "v1", "k2", "v2", …, NULL → a query parameter table. */
+static GHashTable *
+params_new (const char * const *pairs)
+{
+  GHashTable *params = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; pairs[i] != NULL; i += 2)
+    g_hash_table_insert (params, (gpointer) pairs[i], (gpointer) pairs[i + 1]);
+  return params;
+}
+
+static void
+test_runs_page (Fixture       *f,
+                gconstpointer  data)
+{
+  /* NULL-separated queries; an empty one is the default page */
+  static const char * const queries[][9] = {
+    { NULL },
+    { "mode", "simulation", NULL },
+    { "mode", "telemetry", NULL },
+    { "sort", "template", "order", "asc", NULL },
+    { "sort", "created", "order", "desc", NULL },
+    { "page", "2", "pageSize", "2", NULL },
+    { "page", "3", "pageSize", "2", NULL },
+    { "page", "99", "pageSize", "500", NULL },                /* past the end: empty items */
+    { "telemetry", "available", NULL },
+    { "telemetry", "missing", "hasWarnings", "false", NULL },
+    { "hasWarnings", "true", NULL },
+    { "search", "transport", NULL },
+    { "search", "a&b c=d%+/?#", NULL },                       /* escaped on the wire */
+    { "templateId", "warehouse-picker-waves", "pageSize", "1", NULL },
+  };
+  g_autoptr(GError) error = NULL;
+  guint n_with_items = 0;
+
+  /* the backend without a table is the default page too */
+  {
+    g_autoptr(JsonNode) want = core_runs_page (f->data_dir, NULL, &error);
+    g_autoptr(JsonNode) got = NULL;
+    g_autofree char *want_json = NULL;
+    g_autofree char *got_json = NULL;
+
+    g_assert_no_error (error);
+    got = list_runs_page (f->backend, NULL, &error);
+    g_assert_no_error (error);
+    want_json = rb_json_to_data (want, NULL);
+    got_json = rb_json_to_data (got, NULL);
+    g_assert_cmpstr (got_json, ==, want_json);
+    g_assert_cmpint (rb_json_get_int (json_node_get_object (got), "totalCount", -1), ==, 6);
+    g_assert_cmpint (rb_json_get_int (json_node_get_object (got), "page", -1), ==, 1);
+    g_assert_cmpint (rb_json_get_int (json_node_get_object (got), "pageSize", -1), ==, 50);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      g_autoptr(GHashTable) params = params_new (queries[i]);
+      g_autoptr(JsonNode) want = NULL;
+      g_autoptr(JsonNode) got = NULL;
+      g_autofree char *want_json = NULL;
+      g_autofree char *got_json = NULL;
+
+      want = core_runs_page (f->data_dir, params, &error);
+      g_assert_no_error (error);
+      got = list_runs_page (f->backend, params, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (got);
+      want_json = rb_json_to_data (want, NULL);
+      got_json = rb_json_to_data (got, NULL);
+      g_assert_cmpstr (got_json, ==, want_json);
+      if (json_array_get_length (rb_json_get_array (json_node_get_object (got), "items")) > 0)
+        n_with_items++;
+    }
+
+  /* the filters are not all empty answers */
+  g_assert_cmpuint (n_with_items, >=, 8);
+}
+
+static void
+test_runs_page_errors (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const struct
+  {
+    const char *key;
+    const char *value;
+  } bad[] = {
+    { "pageSize", "0" },
+    { "pageSize", "501" },
+    { "pageSize", "ten" },
+    { "pageSize", "-1" },
+    { "page", "0" },
+    { "page", "x" },
+    { "sort", "size" },
+    { "order", "up" },
+    { "hasWarnings", "maybe" },
+    { "telemetry", "sometimes" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      const char *pairs[] = { bad[i].key, bad[i].value, NULL };
+      g_autoptr(GHashTable) params = params_new (pairs);
+      g_autoptr(GError) want_error = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) want = NULL;
+      g_autoptr(JsonNode) got = NULL;
+
+      want = core_runs_page (f->data_dir, params, &want_error);
+      g_assert_null (want);
+      got = list_runs_page (f->backend, params, &error);
+      g_assert_null (got);
+      g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST);
+      g_assert_cmpstr (rb_error_get_field (error), ==, bad[i].key);
+      assert_same_error (error, want_error);
+    }
+}
+
+static JsonNode *
+read_series_index (RbBackend     *backend,
+                   const char    *run_id,
+                   GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  rb_backend_read_series_index_async (backend, run_id, NULL, store_result_cb, &result);
+  return rb_backend_read_series_index_finish (backend, wait_result (&result), error);
+}
+
+static GBytes *
+read_series (RbBackend     *backend,
+             const char    *run_id,
+             const char    *series_id,
+             RbSeries     **values,
+             GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  rb_backend_read_series_async (backend, run_id, series_id, NULL, store_result_cb, &result);
+  return rb_backend_read_series_finish (backend, wait_result (&result), values, error);
+}
+
+/* Core's series index body for @run_id, or its error. */
+static JsonNode *
+core_series_index (const char  *data_dir,
+                   const char  *run_id,
+                   GError     **error)
+{
+  g_autoptr(RbRunStore) store = rb_run_store_new (data_dir);
+  g_autoptr(RbRun) run = rb_run_store_get (store, run_id, error);
+
+  return run != NULL ? rb_run_series_index_json (run, error) : NULL;
+}
+
+/* Core's CSV bytes, checking the ids first as GET
+ * /v1/runs/{runId}/series/{seriesId} does. */
+static GBytes *
+core_series_csv (const char  *data_dir,
+                 const char  *run_id,
+                 const char  *series_id,
+                 GError     **error)
+{
+  g_autoptr(RbRunStore) store = rb_run_store_new (data_dir);
+  g_autoptr(RbRun) run = NULL;
+
+  if (!rb_ident_validate (RB_IDENT_RUN_ID, run_id, -1, "runId", error) ||
+      !rb_ident_validate (RB_IDENT_SERIES_ID, series_id, -1, "seriesId", error))
+    return NULL;
+  run = rb_run_store_get (store, run_id, error);
+  return run != NULL ? rb_run_series_csv (run, series_id, error) : NULL;
+}
+
+static void
+test_series (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(RbRunStore) store = rb_run_store_new (f->data_dir);
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_series = 0;
+  guint n_index_errors = 0;
+
+  runs = rb_run_store_list_all (store, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < runs->len; i++)
+    {
+      const char *run_id = rb_run_get_run_id (g_ptr_array_index (runs, i));
+      g_autoptr(GError) want_error = NULL;
+      g_autoptr(JsonNode) want = NULL;
+      g_autoptr(JsonNode) got = NULL;
+      g_autofree char *want_json = NULL;
+      g_autofree char *got_json = NULL;
+      JsonArray *items;
+
+      want = core_series_index (f->data_dir, run_id, &want_error);
+      got = read_series_index (f->backend, run_id, &error);
+      if (want == NULL)
+        {
+          /* no series/index.json, or a broken run: core's error */
+          g_assert_null (got);
+          assert_same_error (error, want_error);
+          g_assert_null (strstr (error->message, f->tmp));
+          g_clear_error (&error);
+          n_index_errors++;
+          continue;
+        }
+
+      g_assert_no_error (error);
+      want_json = rb_json_to_data (want, NULL);
+      got_json = rb_json_to_data (got, NULL);
+      g_assert_cmpstr (got_json, ==, want_json);
+
+      items = rb_json_get_array (json_node_get_object (want), "series");
+      g_assert_nonnull (items);
+      for (guint j = 0; j < json_array_get_length (items); j++)
+        {
+          JsonObject *item = json_array_get_object_element (items, j);
+          const char *series_id = rb_json_get_string (item, "id");
+          g_autoptr(GBytes) want_csv = NULL;
+          g_autoptr(GBytes) csv = NULL;
+          g_autoptr(RbSeries) values = NULL;
+          g_autoptr(RbSeries) want_values = NULL;
+
+          want_csv = core_series_csv (f->data_dir, run_id, series_id, &error);
+          g_assert_no_error (error);
+          csv = read_series (f->backend, run_id, series_id, &values, &error);
+          g_assert_no_error (error);
+          g_assert_nonnull (csv);
+          g_assert_true (g_bytes_equal (csv, want_csv));
+
+          /* the values, as core parses the stored file */
+          want_values = rb_series_parse_csv (g_bytes_get_data (want_csv, NULL),
+                                             g_bytes_get_size (want_csv), "x.csv", &error);
+          g_assert_no_error (error);
+          g_assert_nonnull (values);
+          g_assert_cmpuint (values->n_bins, ==, want_values->n_bins);
+          g_assert_cmpuint (values->n_bins, >, 0);
+          for (guint b = 0; b < values->n_bins; b++)
+            {
+              g_assert_cmpint (rb_series_is_missing (values, b), ==,
+                               rb_series_is_missing (want_values, b));
+              if (!rb_series_is_missing (values, b))
+                g_assert_cmpfloat (values->values[b], ==, want_values->values[b]);
+            }
+
+          /* without values: the same bytes */
+          g_clear_pointer (&csv, g_bytes_unref);
+          csv = read_series (f->backend, run_id, series_id, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_true (g_bytes_equal (csv, want_csv));
+          n_series++;
+        }
+    }
+
+  /* the sample: five runs with series and a broken run */
+  g_assert_cmpuint (n_series, >=, 30);
+  g_assert_cmpuint (n_index_errors, ==, 1);
+}
+
+static void
+test_series_errors (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const struct
+  {
+    const char *run_id;
+    const char *series_id;
+    RbErrorCode code;
+    const char *field;
+  } cases[] = {
+    { RUN_WITH_SERIES, "nope@NOPE@DEFAULT", RB_ERROR_NOT_FOUND, NULL },
+    { RUN_WITH_SERIES, "packed@PACKED@DEFAULT", RB_ERROR_RUN_UNREADABLE, NULL },   /* file removed */
+    { RUN_NO_INDEX, "hub_queue@HUB_QUEUE@DEFAULT", RB_ERROR_NOT_FOUND, NULL },
+    { RUN_WITH_SERIES, "../series/index.json", RB_ERROR_INVALID_REQUEST, "seriesId" },
+    { RUN_WITH_SERIES, "orders", RB_ERROR_INVALID_REQUEST, "seriesId" },
+    { RUN_WITH_SERIES, "a@b@c d", RB_ERROR_INVALID_REQUEST, "seriesId" },
+    { RUN_WITH_SERIES, "", RB_ERROR_INVALID_REQUEST, "seriesId" },
+    { "run_20000101T000000Z_deadbeef", "orders@ORDERS@DEFAULT", RB_ERROR_NOT_FOUND, NULL },
+    { "..", "orders@ORDERS@DEFAULT", RB_ERROR_INVALID_REQUEST, "runId" },
+    { "a b", "orders@ORDERS@DEFAULT", RB_ERROR_INVALID_REQUEST, "runId" },
+  };
+  static const struct
+  {
+    const char *run_id;
+    RbErrorCode code;
+  } index_cases[] = {
+    { "run_20000101T000000Z_deadbeef", RB_ERROR_NOT_FOUND },
+    { RUN_NO_INDEX, RB_ERROR_NOT_FOUND },      /* series/index.json removed below */
+    { "..", RB_ERROR_INVALID_REQUEST },
+    { "a/b", RB_ERROR_INVALID_REQUEST },
+  };
+  g_autofree char *index_path = g_build_filename (f->data_dir, "runs", RUN_NO_INDEX,
+                                                  "series", "index.json", NULL);
+  g_autofree char *csv_path = g_build_filename (f->data_dir, "runs", RUN_WITH_SERIES, "series",
+                                                "packed@PACKED@DEFAULT.csv", NULL);
+  g_autofree char *bad_csv_path = g_build_filename (f->data_dir, "runs", RUN_WITH_SERIES, "series",
+                                                    "orders@ORDERS@DEFAULT.csv", NULL);
+  g_autoptr(GError) parse_error = NULL;
+
+  /* damage the served data behind the backend's back */
+  g_assert_cmpint (g_remove (index_path), ==, 0);
+  g_assert_cmpint (g_remove (csv_path), ==, 0);
+  rb_test_write_file (bad_csv_path, "bin_index,value\n0,1\n1,abc\n", -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) want_error = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) want = NULL;
+      g_autoptr(GBytes) got = NULL;
+      g_autoptr(RbSeries) values = NULL;
+
+      g_test_message ("series %s / %s", cases[i].run_id, cases[i].series_id);
+      want = core_series_csv (f->data_dir, cases[i].run_id, cases[i].series_id, &want_error);
+      g_assert_null (want);
+      got = read_series (f->backend, cases[i].run_id, cases[i].series_id, &values, &error);
+      g_assert_null (got);
+      g_assert_null (values);
+      g_assert_error (error, RB_ERROR, cases[i].code);
+      g_assert_cmpstr (rb_error_get_field (error), ==, cases[i].field);
+      assert_same_error (error, want_error);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (index_cases); i++)
+    {
+      g_autoptr(GError) want_error = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) want = NULL;
+      g_autoptr(JsonNode) got = NULL;
+
+      want = core_series_index (f->data_dir, index_cases[i].run_id, &want_error);
+      g_assert_null (want);
+      got = read_series_index (f->backend, index_cases[i].run_id, &error);
+      g_assert_null (got);
+      g_assert_error (error, RB_ERROR, index_cases[i].code);
+      assert_same_error (error, want_error);
+    }
+
+  /* A stored CSV that does not parse: the bytes as stored, and asked for
+   * values, run_unreadable with the parser's words (never a path). */
+  {
+    g_autoptr(GBytes) want = NULL;
+    g_autoptr(GBytes) got = NULL;
+    g_autoptr(RbSeries) values = NULL;
+    g_autoptr(GError) error = NULL;
+
+    want = core_series_csv (f->data_dir, RUN_WITH_SERIES, "orders@ORDERS@DEFAULT", &error);
+    g_assert_no_error (error);
+    got = read_series (f->backend, RUN_WITH_SERIES, "orders@ORDERS@DEFAULT", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (got, want));
+    g_clear_pointer (&got, g_bytes_unref);
+
+    got = read_series (f->backend, RUN_WITH_SERIES, "orders@ORDERS@DEFAULT", &values, &error);
+    g_assert_null (got);
+    g_assert_null (values);
+    g_assert_error (error, RB_ERROR, RB_ERROR_RUN_UNREADABLE);
+    g_assert_null (rb_series_parse_csv (g_bytes_get_data (want, NULL), g_bytes_get_size (want),
+                                        "the series file", &parse_error));
+    g_assert_cmpstr (error->message, ==, parse_error->message);
+    g_assert_null (strstr (error->message, f->tmp));
+  }
+}
+
+static JsonNode *
+replay (RbBackend     *backend,
+        const char    *run_id,
+        const char    *kind,
+        gboolean       dry_run,
+        guint         *http_status,
+        GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  rb_backend_replay_async (backend, run_id, kind, dry_run, NULL, store_result_cb, &result);
+  return rb_backend_replay_finish (backend, wait_result (&result), http_status, error);
+}
+
+/* What core answers to the replay body on @data_dir. */
+static JsonNode *
+core_replay (const char  *data_dir,
+             const char  *run_id,
+             const char  *kind,
+             gboolean     dry_run,
+             GError     **error)
+{
+  g_autoptr(JsonNode) body = rb_run_request_replay_body (run_id, kind, dry_run);
+  g_autoptr(RbRunRequest) request = NULL;
+  g_autoptr(RbTemplateCatalog) catalog = rb_template_catalog_new (data_dir);
+  g_autoptr(RbRunResult) result = NULL;
+
+  request = rb_run_request_from_json_in (data_dir, body, error);
+  if (request == NULL)
+    return NULL;
+  result = rb_orchestrator_create_run (data_dir, catalog, request, NULL, error);
+  if (result == NULL)
+    return NULL;
+  return rb_run_result_to_json (result);
+}
+
+/* @body's JSON with its plan's runId (time-based for a replay) blanked. */
+static char *
+plan_json_without_run_id (JsonNode *body)
+{
+  g_autoptr(JsonNode) copy = json_node_copy (body);
+  JsonObject *plan = rb_json_get_object (json_node_get_object (copy), "plan");
+
+  g_assert_nonnull (plan);
+  g_assert_true (g_str_has_prefix (rb_json_get_string (plan, "runId"), "run_"));
+  json_object_set_string_member (plan, "runId", "-");
+  return rb_json_to_data (copy, NULL);
+}
+
+static void
+test_replay (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(RbRunStore) store = rb_run_store_new (f->data_dir);
+  g_autoptr(JsonNode) dry = NULL;
+  g_autoptr(JsonNode) want_dry = NULL;
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(RbRun) run = NULL;
+  g_autoptr(RbRun) want_run = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dry_json = NULL;
+  g_autofree char *want_dry_json = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *want_detail = NULL;
+  g_autofree char *new_id = NULL;
+  g_autoptr(JsonNode) detail_node = NULL;
+  JsonObject *source;
+  guint status = 0;
+
+  before = rb_run_store_list_all (store, NULL, &error);
+  g_assert_no_error (error);
+
+  /* A dry run: core's plan (the new run id is time-based), nothing written. */
+  want_dry = core_replay (f->data_dir, RUN_WITH_SERIES, "model", TRUE, &error);
+  g_assert_no_error (error);
+  dry = replay (f->backend, RUN_WITH_SERIES, "model", TRUE, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (rb_json_get_bool (json_node_get_object (dry), "isDryRun", FALSE));
+  dry_json = plan_json_without_run_id (dry);
+  want_dry_json = plan_json_without_run_id (want_dry);
+  g_assert_cmpstr (dry_json, ==, want_dry_json);
+  after = rb_run_store_list_all (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, before->len);
+  g_clear_pointer (&after, g_ptr_array_unref);
+
+  /* Replayed from the model: 201, a new run whose source is the old one. */
+  created = replay (f->backend, RUN_WITH_SERIES, "model", FALSE, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 201);
+  g_assert_false (rb_json_get_bool (json_node_get_object (created), "wasReused", TRUE));
+  g_assert_false (json_object_has_member (json_node_get_object (created), "capture"));
+  new_id = g_strdup (rb_json_get_string (json_node_get_object (created), "runId"));
+  g_assert_nonnull (new_id);
+  g_assert_cmpstr (new_id, !=, RUN_WITH_SERIES);
+  source = rb_json_get_object (json_node_get_object (created), "source");
+  g_assert_nonnull (source);
+  g_assert_cmpstr (rb_json_get_string (source, "runId"), ==, RUN_WITH_SERIES);
+  g_assert_cmpstr (rb_json_get_string (source, "kind"), ==, "model");
+
+  /* read back through the backend: RunDetail as core reads it */
+  run = get_run (f->backend, new_id, NULL, &error);
+  g_assert_no_error (error);
+  want_run = rb_run_store_get (store, new_id, &error);
+  g_assert_no_error (error);
+  detail = detail_json (run);
+  want_detail = detail_json (want_run);
+  g_assert_cmpstr (detail, ==, want_detail);
+  detail_node = json_from_string (detail, &error);
+  g_assert_no_error (error);
+  source = rb_json_get_object (json_node_get_object (detail_node), "source");
+  g_assert_nonnull (source);
+  g_assert_cmpuint (json_object_get_size (source), ==, 2);
+  g_assert_cmpstr (rb_json_get_string (source, "runId"), ==, RUN_WITH_SERIES);
+  g_assert_cmpstr (rb_json_get_string (source, "kind"), ==, "model");
+  after = rb_run_store_list_all (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, before->len + 1);
+}
+
+static void
+test_replay_errors (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const struct
+  {
+    const char *run_id;
+    const char *kind;
+    RbErrorCode code;
+    const char *field;
+  } cases[] = {
+    /* a simulation run and a telemetry run, neither with a bundle */
+    { "run_20261123T110000Z_0d9c8b7a", "telemetry", RB_ERROR_TELEMETRY_BUNDLE_MISSING, NULL },
+    { "run_20261122T093000Z_5e6f7a8b", "telemetry", RB_ERROR_TELEMETRY_BUNDLE_MISSING, NULL },
+    { "run_20000101T000000Z_deadbeef", "model", RB_ERROR_NOT_FOUND, NULL },
+    { "run_20000101T000000Z_deadbeef", "telemetry", RB_ERROR_NOT_FOUND, NULL },
+    { "..", "model", RB_ERROR_INVALID_REQUEST, "replayOf.runId" },
+    { RUN_WITH_SERIES, "sideways", RB_ERROR_INVALID_REQUEST, "replayOf.kind" },
+  };
+  g_autoptr(RbRunStore) store = rb_run_store_new (f->data_dir);
+  g_autoptr(GPtrArray) before = rb_run_store_list_all (store, NULL, NULL);
+  g_autoptr(GPtrArray) after = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      for (guint dry_run = 0; dry_run < 2; dry_run++)
+        {
+          g_autoptr(GError) want_error = NULL;
+          g_autoptr(GError) error = NULL;
+          g_autoptr(JsonNode) want = NULL;
+          g_autoptr(JsonNode) got = NULL;
+          guint status = 0;
+
+          g_test_message ("replay %s from %s%s", cases[i].run_id, cases[i].kind,
+                          dry_run ? " (dry run)" : "");
+          want = core_replay (f->data_dir, cases[i].run_id, cases[i].kind, dry_run, &want_error);
+          g_assert_null (want);
+          got = replay (f->backend, cases[i].run_id, cases[i].kind, dry_run, &status, &error);
+          g_assert_null (got);
+          g_assert_error (error, RB_ERROR, cases[i].code);
+          g_assert_cmpstr (rb_error_get_field (error), ==, cases[i].field);
+          assert_same_error (error, want_error);
+          if (cases[i].code == RB_ERROR_TELEMETRY_BUNDLE_MISSING)
+            {
+              g_autofree char *message = g_strdup_printf ("Run %s has no telemetry bundle. "
+                                                          "Generate telemetry for it first.",
+                                                          cases[i].run_id);
+
+              g_assert_cmpstr (error->message, ==, message);
+            }
+        }
+    }
+
+  /* nothing was written */
+  after = rb_run_store_list_all (store, NULL, NULL);
+  g_assert_cmpuint (after->len, ==, before->len);
+}
+
+/*
+ * A server that wants a token (remote only)
+ */
+
+static void
+test_remote_token (void)
+{
+  g_autofree char *tmp = rb_test_make_temp_dir ();
+  g_autofree char *served_dir = copy_sample (tmp, "served");
+  g_autofree char *log_path = g_build_filename (tmp, "server.log", NULL);
+  g_autofree char *token_path = g_build_filename (tmp, "token", NULL);
+  g_autofree char *token_arg = g_strconcat ("--token-file=", token_path, NULL);
+  g_autofree char *base_url = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  const char *tokens[] = { "tok-3n", "tok-3m", "", NULL };
+  g_autoptr(GError) error = NULL;
+
+  /* surrounding whitespace is not part of the token */
+  g_file_set_contents (token_path, "  tok-3n\n", -1, &error);
+  g_assert_no_error (error);
+  proc = server_start (served_dir, log_path, token_arg, &base_url);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tokens); i++)
+    {
+      gboolean right = i == 0;
+      g_autoptr(RbRemoteBackend) backend = rb_remote_backend_new (base_url, tokens[i]);
+      g_autoptr(RbBackendCapabilities) caps = NULL;
+      g_autoptr(GPtrArray) runs = NULL;
+      g_autoptr(JsonNode) page = NULL;
+      g_autoptr(JsonNode) index = NULL;
+      g_autoptr(JsonNode) replayed = NULL;
+      g_autoptr(RbRun) run = NULL;
+      g_autoptr(GBytes) csv = NULL;
+      guint status = 0;
+
+      g_object_set (backend, "poll-interval-ms", 0, NULL);
+      g_test_message ("token %s", tokens[i] != NULL ? tokens[i] : "(none)");
+
+      caps = get_capabilities (RB_BACKEND (backend), NULL, &error);
+      g_assert_true ((caps != NULL) == right);
+      if (!right)
+        {
+          g_assert_error (error, RB_ERROR, RB_ERROR_UNAUTHORIZED);
+          g_clear_error (&error);
+        }
+      runs = list_runs (RB_BACKEND (backend), NULL, &error);
+      g_assert_true ((runs != NULL) == right);
+      if (right)
+        g_assert_cmpuint (runs->len, ==, 6);
+      else
+        {
+          g_assert_error (error, RB_ERROR, RB_ERROR_UNAUTHORIZED);
+          g_clear_error (&error);
+        }
+
+      /* every method, not only the first */
+      page = list_runs_page (RB_BACKEND (backend), NULL, &error);
+      g_assert_true ((page != NULL) == right);
+      if (!right)
+        {
+          g_assert_error (error, RB_ERROR, RB_ERROR_UNAUTHORIZED);
+          g_clear_error (&error);
+        }
+      run = get_run (RB_BACKEND (backend), RUN_WITH_SERIES, NULL, &error);
+      g_assert_true ((run != NULL) == right);
+      if (!right)
+        {
+          g_assert_error (error, RB_ERROR, RB_ERROR_UNAUTHORIZED);
+          g_clear_error (&error);
+        }
+      index = read_series_index (RB_BACKEND (backend), RUN_WITH_SERIES, &error);
+      g_assert_true ((index != NULL) == right);
+      if (!right)
+        {
+          g_assert_error (error, RB_ERROR, RB_ERROR_UNAUTHORIZED);
+          g_clear_error (&error);
+        }
+      csv = read_series (RB_BACKEND (backend), RUN_WITH_SERIES, "orders@ORDERS@DEFAULT", NULL, &error);
+      g_assert_true ((csv != NULL) == right);
+      if (!right)
+        {
+          g_assert_error (error, RB_ERROR, RB_ERROR_UNAUTHORIZED);
+          g_clear_error (&error);
+        }
+      replayed = replay (RB_BACKEND (backend), RUN_WITH_SERIES, "model", TRUE, &status, &error);
+      g_assert_true ((replayed != NULL) == right);
+      if (right)
+        g_assert_cmpuint (status, ==, 200);
+      else
+        {
+          g_assert_error (error, RB_ERROR, RB_ERROR_UNAUTHORIZED);
+          g_clear_error (&error);
+        }
+      g_assert_no_error (error);
+    }
+
+  server_stop (proc);
+  rb_test_remove_tree (tmp);
+}
+
 /* Both backends side by side over copies of the same data: the same bytes. */
 static void
 test_parity (void)
@@ -1476,6 +2166,12 @@ main (int   argc,
     { "generate/errors",     test_generate_telemetry_errors },
     { "create-run",          test_create_run },
     { "create-run/errors",   test_create_run_errors },
+    { "runs-page",           test_runs_page },
+    { "runs-page/errors",    test_runs_page_errors },
+    { "series",              test_series },
+    { "series/errors",       test_series_errors },
+    { "replay",              test_replay },
+    { "replay/errors",       test_replay_errors },
     { "changed/stamp",       test_changed_on_stamp },
     { "cancelled/before",    test_cancelled_before },
     { "cancelled/in-flight", test_cancelled_in_flight },
@@ -1501,6 +2197,7 @@ main (int   argc,
   g_test_add_func ("/backend-contract/remote-only/unreachable", test_remote_unreachable);
   g_test_add_func ("/backend-contract/remote-only/bad-url", test_remote_bad_url);
   g_test_add_func ("/backend-contract/remote-only/foreign-server", test_remote_foreign_server);
+  g_test_add_func ("/backend-contract/remote-only/token", test_remote_token);
 
   return g_test_run ();
 }
