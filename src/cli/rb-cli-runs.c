@@ -459,7 +459,8 @@ rb_cli_cmd_run (RbCli  *cli,
 }
 
 static const RbCliOption replay_options[] = {
-  { "--from", "from", TRUE, NULL, FALSE },
+  { "--from",    "from",   TRUE,  NULL,   FALSE },
+  { "--dry-run", "dryRun", FALSE, "true", FALSE },
 };
 
 int
@@ -490,6 +491,7 @@ rb_cli_cmd_replay (RbCli  *cli,
 
   /* the run id is checked where the run is (core's replayOf rule) */
   rb_backend_replay_async (rb_cli_get_backend (cli), g_ptr_array_index (positional, 0), from,
-                           FALSE, NULL, rb_cli_store_result, &result);
+                           g_hash_table_contains (params, "dryRun"), NULL,
+                           rb_cli_store_result, &result);
   return finish_run (cli, &result);
 }
