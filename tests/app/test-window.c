@@ -993,6 +993,33 @@ test_series_chart (Fixture       *f,
   assert_no_path (GTK_WIDGET (f->window), f->tmp);
 }
 
+/* A run without topology: the Series section says so, no picker. */
+static void
+test_series_no_topology (void)
+{
+  RbRunDetail *detail = RB_RUN_DETAIL (rb_run_detail_new ());
+  GtkWidget *window = gtk_window_new ();
+  g_autoptr(JsonNode) node = json_from_string ("{\"runId\": \"run_20261123T110000Z_0d9c8b7a\", "
+                                               "\"templateId\": \"it-system\", \"mode\": \"simulation\"}",
+                                               NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RbRun) run = rb_run_new_from_json (json_node_get_object (node), &error);
+
+  g_assert_no_error (error);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (detail));
+  gtk_window_present (GTK_WINDOW (window));
+
+  rb_run_detail_show_run (detail, run);
+  g_assert_cmpstr (rb_run_detail_get_state (detail), ==, "run");
+  g_assert_false (rb_run_detail_get_series_loading (detail));
+  gtk_test_widget_wait_for_draw (window);
+  assert_has_label (GTK_WIDGET (detail), "This run has no topology, so there are no series to chart.");
+  g_assert_false (shown (find_widget (GTK_WIDGET (detail), GTK_TYPE_DROP_DOWN)));
+  g_assert_false (shown (find_widget (GTK_WIDGET (detail), RB_TYPE_SERIES_CHART)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_remote_not_supported (void)
 {
@@ -1042,6 +1069,7 @@ main (int   argc,
   g_test_add ("/app/window/generation-flag-off", Fixture, GENERATION_OFF,
               fixture_setup, test_generation_flag_off, fixture_teardown);
   g_test_add_func ("/app/window/remote-not-supported", test_remote_not_supported);
+  g_test_add_func ("/app/window/series-no-topology", test_series_no_topology);
 
   return g_test_run ();
 }
