@@ -74,13 +74,16 @@ on_monitor_changed_cb (RbLocalBackend    *self,
 {
   switch (event)
     {
+    /* CHANGES_DONE_HINT carries no news: every change already came as
+     * CREATED/CHANGED/MOVED (core publishes by rename), and GLib emits a
+     * virtual one up to 2 s later, which would announce the change twice. */
+    case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
     case G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED:
     case G_FILE_MONITOR_EVENT_PRE_UNMOUNT:
     case G_FILE_MONITOR_EVENT_UNMOUNTED:
       return;
 
     case G_FILE_MONITOR_EVENT_CHANGED:
-    case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
     case G_FILE_MONITOR_EVENT_DELETED:
     case G_FILE_MONITOR_EVENT_CREATED:
     case G_FILE_MONITOR_EVENT_MOVED:
