@@ -702,7 +702,7 @@ static const RbCliCommand commands[] = {
     "run TEMPLATE [--param NAME=VALUE]... [--params-file F.json] [--seed N]\n"
     "          [--mode simulation|telemetry] [--from-run RUN | --capture-key KEY]\n"
     "          [--run-id ID] [--deterministic] [--overwrite] [--dry-run] [--json]" },
-  { "replay", NULL, rb_cli_cmd_replay, "replay RUN --from model|telemetry [--json]" },
+  { "replay", NULL, rb_cli_cmd_replay, "replay RUN --from model|telemetry [--dry-run] [--json]" },
   { "telemetry", "generate", rb_cli_cmd_telemetry_generate,
     "telemetry generate RUN [--capture-key KEY | --run-scoped | --directory DIR]\n"
     "          [--overwrite] [--gap-fill none|zero] [--dry-run] [--json]" },

@@ -512,7 +512,7 @@ test_usage (Fixture       *f,
   g_assert_cmpint (cli (f, help, &out, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "  templates list [--json]\n"));
   g_assert_nonnull (strstr (out, "  run TEMPLATE [--param NAME=VALUE]..."));
-  g_assert_nonnull (strstr (out, "  replay RUN --from model|telemetry [--json]\n"));
+  g_assert_nonnull (strstr (out, "  replay RUN --from model|telemetry [--dry-run] [--json]\n"));
   g_assert_nonnull (strstr (out, "  telemetry generate RUN [--capture-key KEY | --run-scoped | --directory DIR]\n"));
   g_assert_nonnull (strstr (out, "  telemetry list [--json]\n"));
 
