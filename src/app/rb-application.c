@@ -17,6 +17,8 @@
 #include "rb-application.h"
 #include "rb-data-dir.h"
 #include "rb-local-backend.h"
+#include "rb-preferences-window.h"
+#include "rb-remote-backend.h"
 #include "rb-window.h"
 
 struct _RbApplication
@@ -26,6 +28,7 @@ struct _RbApplication
   /* Owned references */
   char           *data_dir_option;
   char           *server_option;
+  GSettings      *settings;         /* NULL without the schema */
 };
 
 G_DEFINE_FINAL_TYPE (RbApplication, rb_application, ADW_TYPE_APPLICATION)
@@ -37,6 +40,10 @@ static const GOptionEntry option_entries[] = {
     N_("Show the runs of this Runboard server"), N_("URL") },
   { NULL }
 };
+
+static void on_backend_settings_changed_cb (RbApplication *self,
+                                            const char    *key,
+                                            GSettings     *settings);
 
 /*
  * Actions
@@ -71,9 +78,26 @@ about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  RbApplication *self = user_data;
+  RbPreferencesWindow *preferences;
+
+  if (self->settings == NULL)
+    return;
+
+  preferences = rb_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                           self->settings);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "about", about_action },
+  { "preferences", preferences_action },
 };
 
 /*
@@ -111,6 +135,7 @@ rb_application_startup (GApplication *application)
   static const char *quit_accels[] = { "<Primary>q", NULL };
   static const char *refresh_accels[] = { "<Primary>r", "F5", NULL };
   static const char *search_accels[] = { "<Primary>f", NULL };
+  static const char *preferences_accels[] = { "<Primary>comma", NULL };
   RbApplication *self = RB_APPLICATION (application);
 
   G_APPLICATION_CLASS (rb_application_parent_class)->startup (application);
@@ -118,34 +143,98 @@ rb_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self),
                                    app_actions, G_N_ELEMENTS (app_actions),
                                    self);
+
+  {
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr(GSettingsSchema) schema = NULL;
+
+    if (source != NULL)
+      schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+    if (schema != NULL)
+      {
+        static const char * const keys[] = { "backend", "data-directory", "server-url" };
+
+        self->settings = g_settings_new (APP_ID);
+        for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+          {
+            g_autofree char *signal = g_strconcat ("changed::", keys[i], NULL);
+
+            g_signal_connect_object (self->settings, signal,
+                                     G_CALLBACK (on_backend_settings_changed_cb),
+                                     self, G_CONNECT_SWAPPED);
+          }
+      }
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "preferences")),
+                                 self->settings != NULL);
+  }
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.refresh", refresh_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search", search_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 }
 
 /* Where runs come from for this launch: --server, else --data-dir,
  * RUNBOARD_DATA_DIR or the settings (core's rb_data_dir_resolve()). */
+static gboolean
+has_override (RbApplication *self)
+{
+  const char *env_dir = g_getenv ("RUNBOARD_DATA_DIR");
+
+  return self->data_dir_option != NULL || self->server_option != NULL ||
+         (env_dir != NULL && *env_dir != '\0');
+}
+
 static char *
 remote_url_from_settings (RbApplication *self)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettings) settings = NULL;
-  const char *env_dir = g_getenv ("RUNBOARD_DATA_DIR");
-
-  if (self->data_dir_option != NULL || (env_dir != NULL && *env_dir != '\0'))
+  if (has_override (self) || self->settings == NULL)
     return NULL;
 
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL)
+  if (g_settings_get_enum (self->settings, "backend") != 1)
     return NULL;
 
-  settings = g_settings_new (APP_ID);
-  if (g_settings_get_enum (settings, "backend") != 1)
-    return NULL;
+  return g_settings_get_string (self->settings, "server-url");
+}
 
-  return g_settings_get_string (settings, "server-url");
+/* The backend this launch shows: --server, else the settings' server,
+ * else the local folder of --data-dir, RUNBOARD_DATA_DIR or the settings
+ * (core's rb_data_dir_resolve()). */
+static RbBackend *
+create_backend (RbApplication *self)
+{
+  g_autofree char *server_url = NULL;
+  g_autofree char *data_dir = NULL;
+
+  if (self->server_option != NULL)
+    server_url = g_strdup (self->server_option);
+  else
+    server_url = remote_url_from_settings (self);
+
+  if (server_url != NULL)
+    return RB_BACKEND (rb_remote_backend_new (server_url, NULL));
+
+  data_dir = rb_data_dir_resolve (self->data_dir_option);
+
+  return RB_BACKEND (rb_local_backend_new (data_dir));
+}
+
+/* Preferences changed where runs come from: every window switches. */
+static void
+on_backend_settings_changed_cb (RbApplication *self,
+                                const char    *key,
+                                GSettings     *settings)
+{
+  g_autoptr(RbBackend) backend = NULL;
+
+  if (has_override (self))
+    return;
+
+  backend = create_backend (self);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (RB_IS_WINDOW (l->data))
+        g_object_set (l->data, "backend", backend, NULL);
+    }
 }
 
 static void
@@ -153,7 +242,6 @@ rb_application_activate (GApplication *application)
 {
   RbApplication *self = RB_APPLICATION (application);
   g_autoptr(RbBackend) backend = NULL;
-  g_autofree char *server_url = NULL;
   GtkWindow *window;
 
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
@@ -163,19 +251,8 @@ rb_application_activate (GApplication *application)
       return;
     }
 
-  if (self->server_option != NULL)
-    server_url = g_strdup (self->server_option);
-  else
-    server_url = remote_url_from_settings (self);
-
-  if (server_url == NULL)
-    {
-      g_autofree char *data_dir = rb_data_dir_resolve (self->data_dir_option);
-
-      backend = RB_BACKEND (rb_local_backend_new (data_dir));
-    }
-
-  window = GTK_WINDOW (rb_window_new (GTK_APPLICATION (self), backend, server_url));
+  backend = create_backend (self);
+  window = GTK_WINDOW (rb_window_new (GTK_APPLICATION (self), backend, NULL));
   gtk_window_present (window);
 }
 
@@ -186,6 +263,7 @@ rb_application_finalize (GObject *object)
 
   g_clear_pointer (&self->data_dir_option, g_free);
   g_clear_pointer (&self->server_option, g_free);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (rb_application_parent_class)->finalize (object);
 }

@@ -19,9 +19,11 @@
 
 #include <glib/gi18n.h>
 
+#include "rb-format.h"
 #include "rb-generate-dialog.h"
 #include "rb-json.h"
 #include "rb-local-backend.h"
+#include "rb-new-run-dialog.h"
 #include "rb-run-detail.h"
 #include "rb-run-replay.h"
 #include "rb-run-row.h"
@@ -74,6 +76,7 @@ struct _RbWindow
   guint                 capabilities_pending : 1;
   guint                 backend_generation : 1;   /* the backend's capability */
   guint                 replaying : 1;
+  guint                 constructed : 1;
 };
 
 G_DEFINE_FINAL_TYPE (RbWindow, rb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -87,6 +90,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static void select_created_run (RbWindow   *self,
+                                const char *run_id);
 static void show_selected (RbWindow *self,
                            gboolean  navigate);
 
@@ -193,6 +198,8 @@ update_actions (RbWindow *self)
   gboolean simulation = run != NULL && g_strcmp0 (rb_run_get_mode (run), "simulation") == 0;
 
   rb_run_detail_set_generation_allowed (self->detail, allowed);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-run", self->backend != NULL);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.generate-telemetry",
                                  allowed && simulation);
@@ -639,13 +646,51 @@ create_replay_cb (GObject      *object,
   if (run_id == NULL)
     return;
 
-  /* Select it now when listed, else as soon as the list has it. */
+  select_created_run (self, run_id);
+}
+
+/* Selects @run_id now when listed, else as soon as the list has it. */
+static void
+select_created_run (RbWindow   *self,
+                    const char *run_id)
+{
   if (!rb_window_select_run (self, run_id))
     {
       g_free (self->pending_select_id);
       self->pending_select_id = g_strdup (run_id);
       rb_window_refresh (self);
     }
+}
+
+static void
+on_run_created_cb (RbWindow       *self,
+                   const char     *run_id,
+                   RbNewRunDialog *dialog)
+{
+  g_autofree char *short_id = rb_format_short_run_id (run_id);
+  /* Translators: %s is a short run id */
+  g_autofree char *text = g_strdup_printf (_("Run %s created"), short_id);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  select_created_run (self, run_id);
+}
+
+static void
+new_run_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  RbWindow *self = RB_WINDOW (widget);
+  RbNewRunDialog *dialog;
+
+  if (self->backend == NULL)
+    return;
+
+  dialog = rb_new_run_dialog_new (GTK_WINDOW (self), self->backend,
+                                  rb_run_detail_get_run (self->detail));
+  g_signal_connect_object (dialog, "created", G_CALLBACK (on_run_created_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -720,6 +765,69 @@ on_generation_setting_changed_cb (RbWindow   *self,
 }
 
 /*
+ * The backend
+ */
+
+static void
+attach_backend (RbWindow *self)
+{
+  g_signal_connect_object (self->backend, "changed",
+                           G_CALLBACK (on_backend_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  rb_run_detail_set_backend (self->detail, self->backend);
+
+  self->capabilities_pending = TRUE;
+  rb_backend_get_capabilities_async (self->backend, self->cancellable,
+                                     get_capabilities_cb, g_object_ref (self));
+
+  update_titles (self);
+  rb_window_refresh (self);
+}
+
+/* Preferences switched where runs come from: drop everything the old
+ * backend was doing and showing, then list the new one's runs. */
+static void
+switch_backend (RbWindow  *self,
+                RbBackend *backend)
+{
+  if (backend == self->backend)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_cancellable_cancel (self->detail_cancellable);
+  g_clear_object (&self->detail_cancellable);
+
+  if (self->backend != NULL)
+    g_signal_handlers_disconnect_by_data (self->backend, self);
+  g_set_object (&self->backend, backend);
+
+  self->loading = FALSE;
+  self->reload_pending = FALSE;
+  self->replaying = FALSE;
+  self->backend_generation = FALSE;
+  g_clear_pointer (&self->pending_select_id, g_free);
+
+  self->updating = TRUE;
+  g_list_store_remove_all (self->runs);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  self->updating = FALSE;
+  g_clear_pointer (&self->detail_run_id, g_free);
+  rb_run_detail_show_empty (self->detail);
+  gtk_stack_set_visible_child_name (self->list_stack, "loading");
+  gtk_stack_set_visible_child_name (self->main_stack, "runs");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", backend != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", backend != NULL);
+  update_actions (self);
+
+  if (backend != NULL)
+    attach_backend (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKEND]);
+}
+
+/*
  * GObject
  */
 
@@ -729,6 +837,7 @@ rb_window_constructed (GObject *object)
   RbWindow *self = (RbWindow *)object;
 
   G_OBJECT_CLASS (rb_window_parent_class)->constructed (object);
+  self->constructed = TRUE;
 
   if (self->backend == NULL)
     {
@@ -752,17 +861,7 @@ rb_window_constructed (GObject *object)
       return;
     }
 
-  g_signal_connect_object (self->backend, "changed",
-                           G_CALLBACK (on_backend_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  rb_run_detail_set_backend (self->detail, self->backend);
-
-  self->capabilities_pending = TRUE;
-  rb_backend_get_capabilities_async (self->backend, self->cancellable,
-                                     get_capabilities_cb, g_object_ref (self));
-
-  update_titles (self);
-  rb_window_refresh (self);
+  attach_backend (self);
 }
 
 static void
@@ -836,7 +935,10 @@ rb_window_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_BACKEND:
-      self->backend = g_value_dup_object (value);
+      if (self->constructed)
+        switch_backend (self, g_value_get_object (value));
+      else
+        self->backend = g_value_dup_object (value);
       break;
 
     case PROP_SERVER_URL:
@@ -860,11 +962,14 @@ rb_window_class_init (RbWindowClass *klass)
   object_class->get_property = rb_window_get_property;
   object_class->set_property = rb_window_set_property;
 
+  /* Writable after construction too: setting it switches backend (the
+   * application does, when the Preferences change). */
   properties[PROP_BACKEND] =
     g_param_spec_object ("backend", NULL, NULL,
                          RB_TYPE_BACKEND,
                          (G_PARAM_READWRITE |
-                          G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_CONSTRUCT |
+                          G_PARAM_EXPLICIT_NOTIFY |
                           G_PARAM_STATIC_STRINGS));
 
   properties[PROP_SERVER_URL] =
@@ -904,8 +1009,11 @@ rb_window_class_init (RbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.generate-telemetry", NULL, generate_telemetry_action);
   gtk_widget_class_install_action (widget_class, "win.replay-model", NULL, replay_model_action);
   gtk_widget_class_install_action (widget_class, "win.replay-telemetry", NULL, replay_telemetry_action);
+  gtk_widget_class_install_action (widget_class, "win.new-run", NULL, new_run_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.generate-telemetry", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.new-run", NULL);
 
   g_type_ensure (RB_TYPE_RUN_DETAIL);
 }

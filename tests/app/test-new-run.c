@@ -1,0 +1,404 @@
+/* test-new-run.c — the New Run dialog and Preferences over a temp copy of
+ * the sample data, with the shipped templates (RUNBOARD_TEMPLATE_DIR)
+ *
+ * Needs a display: prints a TAP skip-all without one (run under xvfb-run).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "rb-local-backend.h"
+#include "rb-new-run-dialog.h"
+#include "rb-preferences-window.h"
+#include "rb-run-detail.h"
+#include "rb-template.h"
+#include "rb-test-util.h"
+#include "rb-window.h"
+
+#define TEMPLATE_ID "call-centre-intraday"
+
+typedef struct
+{
+  GSettings      *settings;
+  char           *tmp;
+  char           *data_dir;
+  RbLocalBackend *backend;
+  RbWindow       *window;
+} Fixture;
+
+static void
+spin_until_cb (gboolean  (*done) (gpointer),
+               gpointer    data,
+               guint       timeout_ms,
+               const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+static void
+assert_finalized_soon (gpointer object)
+{
+  gpointer weak = object;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+
+  while (weak != NULL && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+
+  g_assert_null (weak);
+}
+
+static gboolean
+window_loaded (gpointer data)
+{
+  return !rb_window_get_loading (data);
+}
+
+static gboolean
+dialog_settled (gpointer data)
+{
+  const char *state = rb_new_run_dialog_get_state (data);
+
+  return !g_str_equal (state, "loading") && !g_str_equal (state, "running");
+}
+
+static guint
+count_runs (Fixture *f)
+{
+  g_autofree char *runs = g_build_filename (f->data_dir, "runs", NULL);
+  g_autoptr(GDir) dir = g_dir_open (runs, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  /* Run folders only (the store keeps other entries there too). */
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "run_"))
+      n++;
+
+  return n;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *sample = rb_test_data_path ("sample", NULL);
+
+  f->settings = g_settings_new (APP_ID);
+  g_settings_reset (f->settings, "telemetry-generation-enabled");
+
+  f->tmp = rb_test_make_temp_dir ();
+  f->data_dir = g_build_filename (f->tmp, "data", NULL);
+  rb_test_copy_tree (sample, f->data_dir);
+
+  f->backend = rb_local_backend_new (f->data_dir);
+  f->window = rb_window_new (NULL, RB_BACKEND (f->backend), NULL);
+  g_object_ref_sink (f->window);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (f->window));
+
+  spin_until_cb (window_loaded, f->window, 10000, "the run list");
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  assert_finalized_soon (f->window);
+  assert_finalized_soon (f->backend);
+
+  g_settings_reset (f->settings, "telemetry-generation-enabled");
+  g_clear_object (&f->settings);
+
+  rb_test_remove_tree (f->tmp);
+  g_free (f->data_dir);
+  g_free (f->tmp);
+}
+
+/* Opens the dialog through win.new-run and selects TEMPLATE_ID. */
+static RbNewRunDialog *
+open_dialog (Fixture *f)
+{
+  RbNewRunDialog *dialog = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-run", NULL));
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (RB_IS_NEW_RUN_DIALOG (item))
+        dialog = RB_NEW_RUN_DIALOG (item);
+    }
+  g_assert_nonnull (dialog);
+
+  spin_until_cb (dialog_settled, dialog, 10000, "the templates");
+  g_assert_true (rb_new_run_dialog_select_template (dialog, TEMPLATE_ID));
+  spin_until_cb (dialog_settled, dialog, 10000, "the template's parameters");
+  g_assert_cmpstr (rb_new_run_dialog_get_state (dialog), ==, "ready");
+
+  return dialog;
+}
+
+/*
+ * Tests
+ */
+
+static void
+test_form_matches_template (Fixture       *f,
+                            gconstpointer  data)
+{
+  RbNewRunDialog *dialog = open_dialog (f);
+  g_autoptr(RbTemplateCatalog) catalog = rb_template_catalog_new (f->data_dir);
+  g_autoptr(RbTemplate) template = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = NULL;
+  GPtrArray *params;
+  GtkWidget *widget;
+
+  template = rb_template_catalog_get (catalog, TEMPLATE_ID, &error);
+  g_assert_no_error (error);
+  params = rb_template_get_parameters (template);
+  g_assert_cmpuint (params->len, >, 0);
+
+  names = rb_new_run_dialog_get_parameter_names (dialog);
+  g_assert_cmpuint (g_strv_length (names), ==, params->len);
+
+  for (guint i = 0; i < params->len; i++)
+    {
+      const RbTemplateParameter *param = g_ptr_array_index (params, i);
+
+      g_assert_cmpstr (names[i], ==, param->name);
+      widget = rb_new_run_dialog_get_parameter_widget (dialog, param->name);
+      g_assert_nonnull (widget);
+
+      if (g_str_equal (param->type, "integer") || g_str_equal (param->type, "number"))
+        {
+          GtkAdjustment *adjustment = gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (widget));
+
+          g_assert_true (GTK_IS_SPIN_BUTTON (widget));
+          if (param->has_min)
+            g_assert_cmpfloat (gtk_adjustment_get_lower (adjustment), ==, param->min);
+          if (param->has_max)
+            g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), ==, param->max);
+          if (g_str_equal (param->type, "integer"))
+            g_assert_cmpuint (gtk_spin_button_get_digits (GTK_SPIN_BUTTON (widget)), ==, 0);
+          else
+            g_assert_cmpuint (gtk_spin_button_get_digits (GTK_SPIN_BUTTON (widget)), >, 0);
+          g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (widget)),
+                                          json_node_get_double (param->default_value), 1e-9);
+        }
+      else if (g_str_equal (param->type, "boolean"))
+        {
+          g_assert_true (GTK_IS_SWITCH (widget));
+          g_assert_cmpint (gtk_switch_get_active (GTK_SWITCH (widget)), ==,
+                           json_node_get_boolean (param->default_value));
+        }
+      else
+        {
+          g_assert_true (GTK_IS_ENTRY (widget));
+        }
+    }
+
+  /* Facts of data/templates/call-centre-intraday.yaml. */
+  widget = rb_new_run_dialog_get_parameter_widget (dialog, "baseAgents");
+  g_assert_cmpfloat (gtk_adjustment_get_lower (gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (widget))), ==, 1);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (widget))), ==, 400);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (widget)), ==, 14);
+  widget = rb_new_run_dialog_get_parameter_widget (dialog, "callsPerAgent");
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (widget)), ==, 7.5);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_preview_writes_nothing (Fixture       *f,
+                             gconstpointer  data)
+{
+  RbNewRunDialog *dialog = open_dialog (f);
+  guint before = count_runs (f);
+  JsonObject *plan;
+  JsonObject *parameters;
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (rb_new_run_dialog_get_parameter_widget (dialog, "baseAgents")), 20);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.preview", NULL));
+  spin_until_cb (dialog_settled, dialog, 20000, "the preview");
+
+  g_assert_cmpstr (rb_new_run_dialog_get_state (dialog), ==, "preview");
+  plan = rb_new_run_dialog_get_plan (dialog);
+  g_assert_nonnull (plan);
+  g_assert_nonnull (json_object_get_string_member (plan, "runId"));
+  parameters = json_object_get_object_member (plan, "parameters");
+  g_assert_cmpint (json_object_get_int_member (parameters, "baseAgents"), ==, 20);
+  g_assert_cmpuint (count_runs (f), ==, before);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+on_created_cb (RbNewRunDialog *dialog,
+               const char     *run_id,
+               char          **out)
+{
+  *out = g_strdup (run_id);
+}
+
+typedef struct
+{
+  RbWindow   *window;
+  const char *run_id;
+} SelectData;
+
+static gboolean
+run_selected (gpointer data)
+{
+  SelectData *select = data;
+
+  return g_strcmp0 (rb_window_get_selected_run_id (select->window), select->run_id) == 0;
+}
+
+static void
+test_run_creates_and_selects (Fixture       *f,
+                              gconstpointer  data)
+{
+  RbNewRunDialog *dialog = open_dialog (f);
+  guint before = count_runs (f);
+  g_autofree char *run_id = NULL;
+  g_autofree char *run_dir = NULL;
+  gpointer weak = dialog;
+  SelectData select;
+
+  g_signal_connect (dialog, "created", G_CALLBACK (on_created_cb), &run_id);
+  g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.run", NULL));
+
+  while (run_id == NULL || weak != NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  run_dir = g_build_filename (f->data_dir, "runs", run_id, NULL);
+  g_assert_true (g_file_test (run_dir, G_FILE_TEST_IS_DIR));
+  g_assert_cmpuint (count_runs (f), ==, before + 1);
+
+  select.window = f->window;
+  select.run_id = run_id;
+  spin_until_cb (run_selected, &select, 10000, "the new run selected");
+}
+
+static void
+test_telemetry_without_bundle (Fixture       *f,
+                               gconstpointer  data)
+{
+  RbNewRunDialog *dialog = open_dialog (f);
+  guint before = count_runs (f);
+  const char *message;
+
+  rb_new_run_dialog_set_mode (dialog, "telemetry");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.run", NULL));
+  spin_until_cb (dialog_settled, dialog, 20000, "the answer");
+
+  g_assert_cmpstr (rb_new_run_dialog_get_state (dialog), ==, "error");
+  message = rb_new_run_dialog_get_message (dialog);
+  g_assert_nonnull (strstr (message, "There is no telemetry bundle with capture key call-centre-intraday."));
+  g_assert_nonnull (strstr (message, "Generate telemetry from a run first (select a simulation run, then Generate Telemetry…)"));
+  g_assert_cmpuint (count_runs (f), ==, before);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static gboolean
+generation_off (gpointer data)
+{
+  return !rb_run_detail_get_generation_allowed (data);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_preferences_generation_switch (Fixture       *f,
+                                    gconstpointer  data)
+{
+  RbPreferencesWindow *preferences = rb_preferences_window_new (GTK_WINDOW (f->window), f->settings);
+  RbRunDetail *detail = RB_RUN_DETAIL (find_widget (GTK_WIDGET (f->window), RB_TYPE_RUN_DETAIL));
+  GtkWidget *sw;
+
+  gtk_window_present (GTK_WINDOW (preferences));
+  spin_until_cb ((gboolean (*) (gpointer)) rb_run_detail_get_generation_allowed, detail, 5000,
+                 "generation to be allowed");
+
+  sw = find_widget (GTK_WIDGET (preferences), GTK_TYPE_SWITCH);
+  g_assert_nonnull (sw);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (sw)));
+
+  /* Off: the key flips and the window stops offering Generate. */
+  gtk_switch_set_active (GTK_SWITCH (sw), FALSE);
+  g_assert_false (g_settings_get_boolean (f->settings, "telemetry-generation-enabled"));
+  spin_until_cb (generation_off, detail, 5000, "generation to be hidden");
+
+  /* And the switch follows the key. */
+  g_settings_set_boolean (f->settings, "telemetry-generation-enabled", TRUE);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (sw)));
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add ("/app/new-run/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("form-matches-template", test_form_matches_template);
+  ADD ("preview-writes-nothing", test_preview_writes_nothing);
+  ADD ("run-creates-and-selects", test_run_creates_and_selects);
+  ADD ("telemetry-without-bundle", test_telemetry_without_bundle);
+  ADD ("preferences-generation-switch", test_preferences_generation_switch);
+
+#undef ADD
+
+  return g_test_run ();
+}
