@@ -62,7 +62,10 @@ const char *rb_expr_get_text     (const RbExpr *expr);
 
 /* Debugging form: every binary operation parenthesised, function names
  * upper-case, numbers in shortest round-trip form, e.g.
- * "((a + (b * 2)) - SHIFT(c, 1))". The result parses back to the same tree. */
+ * "((a + (b * 2)) - SHIFT(c, 1))". The result parses back to the same tree,
+ * unless its added parentheses pass the parser's nesting limit of 200 (a
+ * chain of more than about 200 operations, or 100 unary minus signs): then
+ * rb_expr_parse() fails with "expression is nested too deeply". */
 char       *rb_expr_to_string    (const RbExpr *expr);
 
 /* Appends to each non-NULL array the names @expr references, each name once

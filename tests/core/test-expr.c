@@ -425,6 +425,42 @@ test_to_string (void)
     }
 }
 
+/* Found by fuzz/fuzz-expr: the printed form of a long but valid
+ * expression nests deeper than the input (one pair of parentheses per
+ * operation); reading it back is the clear nesting error, never a crash. */
+static void
+test_print_deep (void)
+{
+  g_autoptr(GString) chain = g_string_new ("a");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RbExpr) expr = NULL;
+  g_autoptr(RbExpr) again = NULL;
+  g_autofree char *printed = NULL;
+
+  for (guint i = 0; i < 299; i++)
+    g_string_append (chain, "+a");
+  expr = rb_expr_parse (chain->str, &error);
+  g_assert_no_error (error);
+  printed = rb_expr_to_string (expr);
+  g_assert_true (g_str_has_suffix (printed, ") + a) + a)"));
+
+  again = rb_expr_parse (printed, &error);
+  g_assert_null (again);
+  g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST);
+  g_assert_cmpstr (error->message, ==, "expression is nested too deeply at column 201");
+  g_clear_error (&error);
+
+  g_clear_pointer (&expr, rb_expr_free);
+  g_clear_pointer (&printed, g_free);
+  expr = rb_expr_parse ("-------------------------------------------------------------------------------------------------------------------a", &error);
+  g_assert_no_error (error);
+  printed = rb_expr_to_string (expr);
+  again = rb_expr_parse (printed, &error);
+  g_assert_null (again);
+  g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST);
+  g_assert_true (g_str_has_prefix (error->message, "expression is nested too deeply at column "));
+}
+
 static char *
 join_names (GPtrArray *names)
 {
@@ -954,6 +990,7 @@ main (int    argc,
   g_test_add_func ("/expr/graph/api", test_graph_api);
   g_test_add_func ("/expr/properties", test_properties);
   g_test_add_func ("/expr/vector-equals-bins", test_vector_equals_bins);
+  g_test_add_func ("/expr/print-deep", test_print_deep);
 
   return g_test_run ();
 }
