@@ -546,13 +546,13 @@ parse_header (RbTemplate  *self,
     return invalid (error, file, "window must be a mapping");
   if (window != NULL)
     {
-      const char *timezone = NULL;
+      const char *tz_name = NULL;
       node = json_object_get_member (window, "timezone");
       if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
           json_node_get_value_type (node) == G_TYPE_STRING)
-        timezone = json_node_get_string (node);
+        tz_name = json_node_get_string (node);
       if (node != NULL && !JSON_NODE_HOLDS_NULL (node) &&
-          (timezone == NULL || !g_str_equal (timezone, "UTC")))
+          (tz_name == NULL || !g_str_equal (tz_name, "UTC")))
         return invalid (error, file, "window.timezone must be UTC");
     }
 
