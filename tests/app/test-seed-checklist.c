@@ -13,6 +13,9 @@
  *   5. Replay from telemetry without generation → rejected with a clear
  *      message.
  *
+ * The same five tests run twice: /local/ over RbLocalBackend, /remote/
+ * over RbRemoteBackend talking to a runboard-server on that folder.
+ *
  * Needs a display: prints a TAP skip-all without one (run under xvfb-run).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -20,6 +23,8 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <signal.h>
+#include <sys/prctl.h>
 
 #include "rb-data-dir.h"
 #include "rb-format.h"
@@ -27,6 +32,7 @@
 #include "rb-local-backend.h"
 #include "rb-new-run-dialog.h"
 #include "rb-orchestrator.h"
+#include "rb-remote-backend.h"
 #include "rb-run-detail.h"
 #include "rb-run-store.h"
 #include "rb-template.h"
@@ -34,6 +40,11 @@
 #include "rb-window.h"
 
 #define TEMPLATE_ID "parcel-hub-sortation"
+#define LISTENING_PREFIX "Listening on http://127.0.0.1:"
+
+/* Fixture data: the same steps over a local backend or a real server. */
+#define LOCAL  GINT_TO_POINTER (0)
+#define REMOTE GINT_TO_POINTER (1)
 
 typedef struct
 {
@@ -41,7 +52,8 @@ typedef struct
   char           *tmp;
   char           *data_dir;
   char           *run_id;       /* the simulation run made by the engine */
-  RbLocalBackend *backend;
+  GSubprocess    *server;       /* REMOTE: runboard-server on data_dir */
+  RbBackend      *backend;
   RbWindow       *window;
   RbRunDetail    *detail;
 } Fixture;
@@ -317,6 +329,48 @@ generate_telemetry (Fixture *f)
  */
 
 static void
+child_setup (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* Starts runboard-server on a free loopback port over @data_dir; returns
+ * its base URL. */
+static GSubprocess *
+server_start (const char  *data_dir,
+              const char  *log_path,
+              char       **base_url)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  guint64 port;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
+  proc = g_subprocess_launcher_spawn (launcher, &error, rb_test_server_path (),
+                                      "--listen", "127.0.0.1:0",
+                                      "--data-dir", data_dir,
+                                      NULL);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, LISTENING_PREFIX));
+  port = g_ascii_strtoull (line + strlen (LISTENING_PREFIX), NULL, 10);
+  g_assert_cmpuint (port, >, 0);
+  g_assert_cmpuint (port, <, 65536);
+
+  *base_url = g_strdup_printf ("http://127.0.0.1:%u/", (guint) port);
+  return g_steal_pointer (&proc);
+}
+
+static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
@@ -324,6 +378,7 @@ fixture_setup (Fixture       *f,
   g_autoptr(RbRunRequest) request = rb_run_request_new ();
   g_autoptr(RbRunResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *base_url = NULL;
 
   f->settings = g_settings_new (APP_ID);
   g_settings_reset (f->settings, "telemetry-generation-enabled");
@@ -342,8 +397,18 @@ fixture_setup (Fixture       *f,
   g_assert_nonnull (rb_run_result_get_run (result));
   f->run_id = g_strdup (rb_run_get_run_id (rb_run_result_get_run (result)));
 
-  f->backend = rb_local_backend_new (f->data_dir);
-  f->window = rb_window_new (NULL, RB_BACKEND (f->backend), NULL);
+  if (data == REMOTE)
+    {
+      g_autofree char *log_path = g_build_filename (f->tmp, "server.log", NULL);
+
+      f->server = server_start (f->data_dir, log_path, &base_url);
+      f->backend = RB_BACKEND (rb_remote_backend_new (base_url, NULL));
+    }
+  else
+    {
+      f->backend = RB_BACKEND (rb_local_backend_new (f->data_dir));
+    }
+  f->window = rb_window_new (NULL, f->backend, base_url);
   g_object_ref_sink (f->window);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 760);
   gtk_window_present (GTK_WINDOW (f->window));
@@ -367,6 +432,13 @@ fixture_teardown (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (f->window));
   assert_finalized_soon (f->window);
   assert_finalized_soon (f->backend);
+
+  if (f->server != NULL)
+    {
+      g_subprocess_force_exit (f->server);
+      g_subprocess_wait (f->server, NULL, NULL);
+      g_clear_object (&f->server);
+    }
 
   g_settings_reset (f->settings, "telemetry-generation-enabled");
   g_clear_object (&f->settings);
@@ -574,7 +646,8 @@ main (int   argc,
   adw_init ();
 
 #define ADD(path, func) \
-  g_test_add ("/app/seed-checklist/local/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/app/seed-checklist/local/" path, Fixture, LOCAL, fixture_setup, func, fixture_teardown); \
+  g_test_add ("/app/seed-checklist/remote/" path, Fixture, REMOTE, fixture_setup, func, fixture_teardown)
 
   ADD ("1-create-simulation-run", test_step1_create_simulation_run);
   ADD ("2-telemetry-not-available", test_step2_telemetry_not_available);
