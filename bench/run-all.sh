@@ -18,3 +18,5 @@ for name in $benches; do
 done
 # Server throughput vs nginx (a script, not a compiled bench: needs wrk and nginx-light)
 echo "== bench-server.sh"; "$(dirname "$0")/bench-server.sh" "$build"
+# App start and listing with 100 000 runs (a script: makes the data folder once, in /dev/shm)
+echo "== bench-app-startup.sh"; "$(dirname "$0")/bench-app-startup.sh" "$build"
