@@ -21,6 +21,7 @@
 #include "rb-error.h"
 #include "rb-ident.h"
 #include "rb-json.h"
+#include "rb-run-index.h"
 #include "rb-run-store.h"
 
 struct _RbRunStore
@@ -483,6 +484,7 @@ typedef struct
   RbRunStore *self;
   GPtrArray  *runs;
   GHashTable *seen;
+  RbRunIndex *index;
 } ListData;
 
 static gboolean
@@ -495,7 +497,7 @@ add_canonical_run (const char *dir,
 
   if (!is_plain_dir (run_dir))
     return FALSE;
-  g_ptr_array_add (data->runs, rb_run_load_in (data->self->data_dir, run_dir, name));
+  g_ptr_array_add (data->runs, rb_run_index_get (data->index, run_dir, name));
   g_hash_table_add (data->seen, g_strdup (name));
   return TRUE;
 }
@@ -513,7 +515,7 @@ add_top_level_run (const char *dir,
   run_dir = g_build_filename (dir, name, NULL);
   if (!is_plain_dir (run_dir) || !is_top_level_run (run_dir))
     return FALSE;
-  g_ptr_array_add (data->runs, rb_run_load_in (data->self->data_dir, run_dir, name));
+  g_ptr_array_add (data->runs, rb_run_index_get (data->index, run_dir, name));
   return TRUE;
 }
 
@@ -524,6 +526,8 @@ rb_run_store_list_all (RbRunStore    *self,
 {
   g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(RbRunIndex) index = NULL;
+  g_autoptr(GError) save_error = NULL;
   g_autofree char *runs_dir = NULL;
   ListData data;
 
@@ -536,10 +540,17 @@ rb_run_store_list_all (RbRunStore    *self,
   data.self = self;
   data.runs = runs;
   data.seen = seen;
+  /* Summaries of unchanged runs come from <data>/.runboard/index. */
+  index = rb_run_index_load (self->data_dir);
+  data.index = index;
 
   if (!scan_dir (runs_dir, add_canonical_run, &data, cancellable, error) ||
       !scan_dir (self->data_dir, add_top_level_run, &data, cancellable, error))
     return NULL;
+
+  /* A read-only data folder simply keeps no index. */
+  if (!rb_run_index_save (index, &save_error))
+    g_debug ("The run index was not written: %s", save_error->message);
 
   sort_runs (runs, RB_RUN_SORT_CREATED, TRUE);
   return g_steal_pointer (&runs);

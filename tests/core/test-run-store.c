@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "rb-error.h"
 #include "rb-hash.h"
@@ -617,6 +618,183 @@ test_sample_folder (void)
   g_assert_cmpuint (n_with_warnings, ==, 1);
 }
 
+/* The summary cache <data>/.runboard/index {{{ */
+
+/* Summary and detail JSON of every run, in list order. */
+static char *
+list_json (Fixture *f)
+{
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *out = g_string_new (NULL);
+
+  runs = rb_run_store_list_all (f->store, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < runs->len; i++)
+    {
+      RbRun *run = g_ptr_array_index (runs, i);
+      g_autoptr(JsonNode) summary = rb_run_to_summary_json (run);
+      g_autofree char *summary_text = rb_json_to_compact (summary);
+      g_autoptr(JsonNode) detail = NULL;
+      g_autofree char *detail_text = NULL;
+
+      rb_run_ensure_detail (run);
+      detail = rb_run_to_detail_json (run);
+      detail_text = rb_json_to_compact (detail);
+      g_string_append_printf (out, "%s\n%s\n", summary_text, detail_text);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+index_path (Fixture *f)
+{
+  return g_build_filename (f->data_dir, ".runboard", "index", NULL);
+}
+
+/* Runs with bins in their warnings are cached too. */
+static void
+add_cached_runs (Fixture *f)
+{
+  g_autofree char *runs_dir = g_build_filename (f->data_dir, "runs", NULL);
+
+  make_run (f, "runs", "run-5", "delta", "Delta", "simulation", "2026-02-01T00:00:00Z", 0, FALSE);
+  put (runs_dir, "run-5/run.json",
+       "{\"schemaVersion\": 1, \"runId\": \"run-5\", \"createdUtc\": \"2026-02-01T00:00:00Z\",\n"
+       " \"grid\": {\"bins\": 4, \"binSize\": 15, \"binUnit\": \"minutes\"},\n"
+       " \"inputHash\": \"sha256:abc\",\n"
+       " \"warnings\": [{\"code\": \"c1\", \"message\": \"M\", \"nodeId\": \"Queue\", \"bins\": [1, 3]},\n"
+       "              {\"code\": \"c2\", \"message\": \"N\", \"bins\": []}]}\n");
+  put (runs_dir, "run-5/model/metadata.json",
+       "{\"templateId\": \"delta\", \"templateTitle\": \"Delta\", \"templateVersion\": \"2.0.0\",\n"
+       " \"mode\": \"Simulation\", \"parameters\": {\"n\": 3, \"x\": 1.5, \"s\": \"t\", \"b\": true}}\n");
+  put (runs_dir, "run-5/manifest.json", "{\"rng\": {\"kind\": \"pcg32\", \"seed\": 42}}\n");
+  put (runs_dir, "run-5/model/provenance.json",
+       "{\"replayOf\": {\"runId\": \"run-3\", \"kind\": \"model\"}}\n");
+}
+
+static void
+test_index_same_as_fresh (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *path = index_path (f);
+  g_autofree char *fresh = NULL;
+  g_autofree char *cached = NULL;
+  g_autofree char *again = NULL;
+
+  add_cached_runs (f);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  fresh = list_json (f);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  cached = list_json (f);
+  g_assert_cmpstr (cached, ==, fresh);
+  g_assert_nonnull (strstr (cached, "\"warningCount\":2"));
+
+  /* Without the index: the same bytes. */
+  g_assert_cmpint (g_remove (path), ==, 0);
+  again = list_json (f);
+  g_assert_cmpstr (again, ==, fresh);
+}
+
+static void
+test_index_changes (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *runs_dir = g_build_filename (f->data_dir, "runs", NULL);
+  g_autofree char *run5 = g_build_filename (runs_dir, "run-5", NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *changed = NULL;
+  g_autofree char *deleted = NULL;
+
+  add_cached_runs (f);
+  first = list_json (f);
+  g_assert_nonnull (strstr (first, "\"templateTitle\":\"Delta\""));
+
+  /* run.json and metadata.json rewritten in place (same size). */
+  put (runs_dir, "run-5/model/metadata.json",
+       "{\"templateId\": \"delta\", \"templateTitle\": \"Epsil\", \"templateVersion\": \"2.0.0\",\n"
+       " \"mode\": \"Simulation\", \"parameters\": {\"n\": 3, \"x\": 1.5, \"s\": \"t\", \"b\": true}}\n");
+  changed = list_json (f);
+  g_assert_null (strstr (changed, "\"templateTitle\":\"Delta\""));
+  g_assert_nonnull (strstr (changed, "\"templateTitle\":\"Epsil\""));
+
+  /* Telemetry appears for a run that was cached without it. */
+  put (runs_dir, "run-5/model/telemetry/telemetry-manifest.json",
+       "{\"files\": [{\"nodeId\": \"Queue\"}], \"warnings\": [{\"code\": \"t\"}]}\n");
+  {
+    g_autoptr(RbRun) run = NULL;
+    g_autoptr(GPtrArray) runs = rb_run_store_list_all (f->store, NULL, NULL);
+
+    for (guint i = 0; i < runs->len; i++)
+      if (g_strcmp0 (rb_run_get_run_id (g_ptr_array_index (runs, i)), "run-5") == 0)
+        run = g_object_ref (g_ptr_array_index (runs, i));
+    g_assert_nonnull (run);
+    g_assert_true (rb_run_get_telemetry (run)->available);
+    g_assert_cmpuint (rb_run_get_telemetry (run)->warning_count, ==, 1);
+  }
+
+  /* A deleted run is never listed from the index. */
+  rb_test_remove_tree (run5);
+  deleted = list_json (f);
+  g_assert_null (strstr (deleted, "run-5"));
+  g_assert_nonnull (strstr (deleted, "run-3"));
+}
+
+static void
+test_index_corrupt (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = index_path (f);
+  g_autofree char *fresh = NULL;
+  static const char * const garbage[] = {
+    "",
+    "not an index at all",
+    "(\"runboard-run-index-1\", {})",
+    "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\x02",
+  };
+
+  add_cached_runs (f);
+  fresh = list_json (f);
+  for (guint i = 0; i < G_N_ELEMENTS (garbage); i++)
+    {
+      g_autofree char *listed = NULL;
+
+      rb_test_write_file (path, garbage[i], -1);
+      listed = list_json (f);
+      g_assert_cmpstr (listed, ==, fresh);
+    }
+
+  /* A valid index with one byte flipped everywhere: never a crash, never
+   * a different list once rebuilt. */
+  {
+    g_autofree char *good = NULL;
+    gsize len = 0;
+
+    g_assert_true (g_file_get_contents (path, &good, &len, NULL));
+    for (gsize at = 0; at < len; at += MAX (len / 64, 1))
+      {
+        g_autofree char *bad = g_memdup2 (good, len);
+        g_autoptr(GPtrArray) runs = NULL;
+
+        bad[at] ^= 0x5a;
+        rb_test_write_file (path, bad, (gssize) len);
+        runs = rb_run_store_list_all (f->store, NULL, NULL);
+        g_assert_nonnull (runs);
+        g_assert_cmpuint (runs->len, ==, 6);
+      }
+  }
+  /* A folder where the index should be: listing still works. */
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_mkdir (path, 0755), ==, 0);
+  {
+    g_autofree char *listed = list_json (f);
+
+    g_assert_cmpstr (listed, ==, fresh);
+  }
+}
+
+/* }}} */
+
 int
 main (int argc, char **argv)
 {
@@ -634,6 +812,9 @@ main (int argc, char **argv)
   ADD ("/run-store/broken-runs", test_broken_runs);
   ADD ("/run-store/page-json", test_page_json);
   g_test_add_func ("/run-store/sample-folder", test_sample_folder);
+  ADD ("/run-store/index/same-as-fresh", test_index_same_as_fresh);
+  ADD ("/run-store/index/changes", test_index_changes);
+  ADD ("/run-store/index/corrupt", test_index_corrupt);
 #undef ADD
 
   return g_test_run ();

@@ -1,0 +1,35 @@
+/* rb-run-index.h — <data>/.runboard/index: a cache of run summaries
+ *
+ * formats.md "Concurrency and safety": the index only makes listing fast;
+ * it is never the source of truth. Each entry carries the identity
+ * (inode, size, mtime) of every file its summary was read from; an entry
+ * whose files changed is not used, and a run with model/telemetry/ is
+ * never taken from it (its state depends on shared bundles). An index
+ * that cannot be read or parsed is ignored.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "rb-run.h"
+
+G_BEGIN_DECLS
+
+typedef struct _RbRunIndex RbRunIndex;
+
+/* Reads <data_dir>/.runboard/index; never fails (an unusable index is empty). */
+RbRunIndex *rb_run_index_load  (const char  *data_dir);
+void        rb_run_index_free  (RbRunIndex  *index);
+/* The run of <run_dir> from the index when its files are unchanged, else
+ * read from disk (and remembered for rb_run_index_save). */
+RbRun      *rb_run_index_get   (RbRunIndex  *index,
+                                const char  *run_dir,
+                                const char  *run_id);
+/* Writes the index atomically when anything changed since loading
+ * (runs read from disk, or entries of runs no longer there). */
+gboolean    rb_run_index_save  (RbRunIndex  *index,
+                                GError     **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbRunIndex, rb_run_index_free)
+
+G_END_DECLS
