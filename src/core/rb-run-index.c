@@ -15,6 +15,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
@@ -116,19 +118,23 @@ rb_run_index_free (RbRunIndex *index)
   g_free (index);
 }
 
-/* The identity of each file of stamp_files, or G_MAXUINT64 × 5 when absent. */
+/* The identity of each file of stamp_files, or G_MAXUINT64 × 5 when absent;
+ * NULL when the run directory cannot be opened. Relative to a descriptor
+ * of the run directory: 100 000 runs mean 700 000 of these. */
 static GVariant *
 stamp_run (const char *run_dir)
 {
   guint64 values[G_N_ELEMENTS (stamp_files) * VALUES_PER_FILE];
+  int dir_fd = open (run_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
+  if (dir_fd < 0)
+    return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (stamp_files); i++)
     {
-      g_autofree char *path = g_build_filename (run_dir, stamp_files[i], NULL);
       guint64 *v = values + i * VALUES_PER_FILE;
       struct stat st;
 
-      if (lstat (path, &st) != 0)
+      if (fstatat (dir_fd, stamp_files[i], &st, AT_SYMLINK_NOFOLLOW) != 0)
         {
           for (guint j = 0; j < VALUES_PER_FILE; j++)
             v[j] = G_MAXUINT64;
@@ -140,6 +146,7 @@ stamp_run (const char *run_dir)
       v[3] = (guint64) st.st_ctim.tv_sec * G_GUINT64_CONSTANT (1000000000) + (guint64) st.st_ctim.tv_nsec;
       v[4] = (guint64) st.st_mode;
     }
+  close (dir_fd);
   return g_variant_new_fixed_array (G_VARIANT_TYPE_UINT64, values,
                                     G_N_ELEMENTS (values), sizeof values[0]);
 }
@@ -290,7 +297,10 @@ rb_run_index_get (RbRunIndex *index,
   if (has_telemetry_dir (run_dir))
     return rb_run_load_in (index->data_dir, run_dir, run_id);
 
-  stamp = g_variant_ref_sink (stamp_run (run_dir));
+  stamp = stamp_run (run_dir);
+  if (stamp == NULL)
+    return rb_run_load_in (index->data_dir, run_dir, run_id);
+  g_variant_ref_sink (stamp);
   entry = g_hash_table_lookup (index->old, run_id);
   if (entry != NULL)
     {
