@@ -39,6 +39,7 @@ def main():
 
     runs_dir = os.path.join(data_dir, "runs")
     os.makedirs(runs_dir, exist_ok=True)
+    os.makedirs(os.path.join(data_dir, ".runboard"), exist_ok=True)
     # Hard links need one filesystem: keep one copy inside the data folder
     # (a dot name, which is never listed as a run).
     shutil.rmtree(os.path.join(data_dir, ".bench-template"), ignore_errors=True)

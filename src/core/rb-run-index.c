@@ -351,13 +351,12 @@ rb_run_index_save (RbRunIndex  *index,
     g_variant_builder_add (&entries, "{s@" ENTRY_TYPE "}", (const char *) key, (GVariant *) value);
   file = g_variant_ref_sink (g_variant_new ("(sa{s" ENTRY_TYPE "})", INDEX_MAGIC, &entries));
 
+  /* Only in folders Runboard set up (they have .runboard/): listing a
+   * folder of someone else's runs (FlowTime's, a test's sample) leaves it
+   * untouched. */
   dir = g_path_get_dirname (index->path);
-  if (g_mkdir_with_parents (dir, 0755) != 0)
-    {
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-                   ".runboard could not be created.");
-      return FALSE;
-    }
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return TRUE;
   return rb_fs_write_atomic (index->path, g_variant_get_data (file),
                              g_variant_get_size (file), error);
 }

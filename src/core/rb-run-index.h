@@ -26,7 +26,8 @@ RbRun      *rb_run_index_get   (RbRunIndex  *index,
                                 const char  *run_dir,
                                 const char  *run_id);
 /* Writes the index atomically when anything changed since loading
- * (runs read from disk, or entries of runs no longer there). */
+ * (runs read from disk, or entries of runs no longer there). Does
+ * nothing (and succeeds) when <data_dir>/.runboard/ does not exist. */
 gboolean    rb_run_index_save  (RbRunIndex  *index,
                                 GError     **error);
 

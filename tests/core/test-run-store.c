@@ -793,6 +793,22 @@ test_index_corrupt (Fixture       *f,
   }
 }
 
+/* A folder Runboard did not set up (no .runboard/) is never written to. */
+static void
+test_index_not_in_foreign_folder (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autofree char *meta = g_build_filename (f->data_dir, ".runboard", NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  rb_test_remove_tree (meta);
+  first = list_json (f);
+  second = list_json (f);
+  g_assert_cmpstr (second, ==, first);
+  g_assert_false (g_file_test (meta, G_FILE_TEST_EXISTS));
+}
+
 /* }}} */
 
 int
@@ -815,6 +831,7 @@ main (int argc, char **argv)
   ADD ("/run-store/index/same-as-fresh", test_index_same_as_fresh);
   ADD ("/run-store/index/changes", test_index_changes);
   ADD ("/run-store/index/corrupt", test_index_corrupt);
+  ADD ("/run-store/index/foreign-folder", test_index_not_in_foreign_folder);
 #undef ADD
 
   return g_test_run ();
