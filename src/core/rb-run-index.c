@@ -185,7 +185,6 @@ entry_new (RbRun    *run,
                              warning->message != NULL ? warning->message : "",
                              warning->node_id,
                              &bins);
-      /* An absent bins list and an empty one differ: mark absent with -1. */
     }
 
   return g_variant_ref_sink (g_variant_new (ENTRY_FORMAT,
@@ -204,8 +203,8 @@ entry_new (RbRun    *run,
                                             run->metadata_ok));
 }
 
-/* NULL when the entry cannot be used (a run with a warning whose bins were
- * absent cannot be told apart: such runs are simply not cached). */
+/* Broken runs are never cached, nor runs with a warning without bins (the
+ * index cannot tell absent bins from an empty list): both are read every time. */
 static gboolean
 run_is_cacheable (RbRun *run)
 {
