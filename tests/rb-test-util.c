@@ -6,7 +6,10 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "rb-test-util.h"
@@ -187,4 +190,115 @@ rb_test_server_path (void)
   const char *path = g_getenv ("RUNBOARD_SERVER");
   g_assert_nonnull (path);
   return path;
+}
+
+/*
+ * A real runboard-server
+ */
+
+#define LISTENING_PREFIX "Listening on http://127.0.0.1:"
+
+struct _RbTestServerProc
+{
+  GSubprocess *proc;
+  GPid         pid;
+  guint16      port;
+  char        *url;
+};
+
+static void
+server_child_setup (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+RbTestServerProc *
+rb_test_server_proc_start (const char         *data_dir,
+                           const char         *log_path,
+                           const char * const *extra_args,
+                           int                *exit_status)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *line = NULL;
+  RbTestServerProc *server;
+  guint64 port;
+
+  g_ptr_array_add (argv, (gpointer) rb_test_server_path ());
+  g_ptr_array_add (argv, (gpointer) "--listen");
+  g_ptr_array_add (argv, (gpointer) "127.0.0.1:0");
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, (gpointer) data_dir);
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, server_child_setup, NULL, NULL);
+  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (line == NULL && exit_status != NULL)
+    {
+      g_subprocess_wait (proc, NULL, NULL);
+      *exit_status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+      return NULL;
+    }
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, LISTENING_PREFIX));
+  g_assert_true (g_str_has_suffix (line, "/"));
+  port = g_ascii_strtoull (line + strlen (LISTENING_PREFIX), NULL, 10);
+  g_assert_cmpuint (port, >, 0);
+  g_assert_cmpuint (port, <, 65536);
+
+  server = g_new0 (RbTestServerProc, 1);
+  server->pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (proc), NULL, 10);
+  server->proc = g_steal_pointer (&proc);
+  server->port = (guint16) port;
+  server->url = g_strdup_printf ("http://127.0.0.1:%u/", (guint) port);
+  return server;
+}
+
+guint16
+rb_test_server_proc_get_port (RbTestServerProc *server)
+{
+  return server->port;
+}
+
+const char *
+rb_test_server_proc_get_url (RbTestServerProc *server)
+{
+  return server->url;
+}
+
+GPid
+rb_test_server_proc_get_pid (RbTestServerProc *server)
+{
+  return server->pid;
+}
+
+GSubprocess *
+rb_test_server_proc_get_subprocess (RbTestServerProc *server)
+{
+  return server->proc;
+}
+
+void
+rb_test_server_proc_stop (RbTestServerProc *server)
+{
+  if (server == NULL)
+    return;
+
+  g_subprocess_force_exit (server->proc);
+  g_subprocess_wait (server->proc, NULL, NULL);
+  g_object_unref (server->proc);
+  g_free (server->url);
+  g_free (server);
 }

@@ -36,4 +36,27 @@ int         rb_test_spawn          (const char * const *argv,
 const char *rb_test_cli_path       (void);
 const char *rb_test_server_path    (void);
 
+/* A real runboard-server for a test: $RUNBOARD_SERVER --listen 127.0.0.1:0
+ * --data-dir DATA_DIR EXTRA…, its stderr into @log_path, killed with the
+ * test process even when an assertion aborts it (PR_SET_PDEATHSIG). */
+typedef struct _RbTestServerProc RbTestServerProc;
+
+/* Starts the server and asserts its "Listening on http://127.0.0.1:PORT/"
+ * line. With @exit_status non-NULL, a server that exits before printing
+ * it gives NULL and its exit status (-1: killed by a signal). */
+RbTestServerProc *rb_test_server_proc_start          (const char         *data_dir,
+                                                      const char         *log_path,
+                                                      const char * const *extra_args,
+                                                      int                *exit_status);
+guint16           rb_test_server_proc_get_port       (RbTestServerProc   *server);
+/* "http://127.0.0.1:PORT/" */
+const char       *rb_test_server_proc_get_url        (RbTestServerProc   *server);
+GPid              rb_test_server_proc_get_pid        (RbTestServerProc   *server);
+GSubprocess      *rb_test_server_proc_get_subprocess (RbTestServerProc   *server);
+/* Kills the server (if still running), waits for it and frees @server
+ * (nullable). */
+void              rb_test_server_proc_stop           (RbTestServerProc   *server);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbTestServerProc, rb_test_server_proc_stop)
+
 G_END_DECLS

@@ -23,8 +23,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <signal.h>
-#include <sys/prctl.h>
 
 #include "rb-data-dir.h"
 #include "rb-format.h"
@@ -40,7 +38,6 @@
 #include "rb-window.h"
 
 #define TEMPLATE_ID "parcel-hub-sortation"
-#define LISTENING_PREFIX "Listening on http://127.0.0.1:"
 
 /* Fixture data: the same steps over a local backend or a real server. */
 #define LOCAL  GINT_TO_POINTER (0)
@@ -52,7 +49,7 @@ typedef struct
   char           *tmp;
   char           *data_dir;
   char           *run_id;       /* the simulation run made by the engine */
-  GSubprocess    *server;       /* REMOTE: runboard-server on data_dir */
+  RbTestServerProc *server;     /* REMOTE: runboard-server on data_dir */
   RbBackend      *backend;
   RbWindow       *window;
   RbRunDetail    *detail;
@@ -329,48 +326,6 @@ generate_telemetry (Fixture *f)
  */
 
 static void
-child_setup (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-/* Starts runboard-server on a free loopback port over @data_dir; returns
- * its base URL. */
-static GSubprocess *
-server_start (const char  *data_dir,
-              const char  *log_path,
-              char       **base_url)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  guint64 port;
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
-  proc = g_subprocess_launcher_spawn (launcher, &error, rb_test_server_path (),
-                                      "--listen", "127.0.0.1:0",
-                                      "--data-dir", data_dir,
-                                      NULL);
-  g_assert_no_error (error);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, LISTENING_PREFIX));
-  port = g_ascii_strtoull (line + strlen (LISTENING_PREFIX), NULL, 10);
-  g_assert_cmpuint (port, >, 0);
-  g_assert_cmpuint (port, <, 65536);
-
-  *base_url = g_strdup_printf ("http://127.0.0.1:%u/", (guint) port);
-  return g_steal_pointer (&proc);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
@@ -401,7 +356,8 @@ fixture_setup (Fixture       *f,
     {
       g_autofree char *log_path = g_build_filename (f->tmp, "server.log", NULL);
 
-      f->server = server_start (f->data_dir, log_path, &base_url);
+      f->server = rb_test_server_proc_start (f->data_dir, log_path, NULL, NULL);
+      base_url = g_strdup (rb_test_server_proc_get_url (f->server));
       f->backend = RB_BACKEND (rb_remote_backend_new (base_url, NULL));
     }
   else
@@ -433,12 +389,7 @@ fixture_teardown (Fixture       *f,
   assert_finalized_soon (f->window);
   assert_finalized_soon (f->backend);
 
-  if (f->server != NULL)
-    {
-      g_subprocess_force_exit (f->server);
-      g_subprocess_wait (f->server, NULL, NULL);
-      g_clear_object (&f->server);
-    }
+  g_clear_pointer (&f->server, rb_test_server_proc_stop);
 
   g_settings_reset (f->settings, "telemetry-generation-enabled");
   g_clear_object (&f->settings);

@@ -14,9 +14,7 @@
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "rb-data-dir.h"
 #include "rb-error.h"
@@ -31,7 +29,6 @@
 #include "rb-telemetry.h"
 #include "rb-test-util.h"
 
-#define LISTENING_PREFIX "Listening on http://127.0.0.1:"
 /* Remote change polling in these tests (the default is 3 s). */
 #define TEST_POLL_INTERVAL_MS 100
 /* A simulation run of the sample with series and a telemetry bundle. */
@@ -51,7 +48,7 @@ typedef struct
   char        *tmp;
   char        *data_dir;
   char        *log_path;
-  GSubprocess *proc;       /* remote: the server */
+  RbTestServerProc *server; /* remote: the server */
   char        *base_url;   /* remote: http://127.0.0.1:PORT/ */
   RbBackend   *backend;
 } Fixture;
@@ -60,58 +57,19 @@ typedef struct
  * The server
  */
 
-static void
-child_setup (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-/* Starts runboard-server on a free loopback port over @data_dir; returns
- * its base URL. */
-static GSubprocess *
+/* Starts runboard-server on a free loopback port over @data_dir (with
+ * @extra_arg, nullable); its base URL is in *base_url. */
+static RbTestServerProc *
 server_start (const char  *data_dir,
               const char  *log_path,
               const char  *extra_arg,
               char       **base_url)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  guint64 port;
+  const char *extra[] = { extra_arg, NULL };
+  RbTestServerProc *server = rb_test_server_proc_start (data_dir, log_path, extra, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
-  proc = g_subprocess_launcher_spawn (launcher, &error, rb_test_server_path (),
-                                      "--listen", "127.0.0.1:0",
-                                      "--data-dir", data_dir,
-                                      extra_arg, NULL);
-  g_assert_no_error (error);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, LISTENING_PREFIX));
-  g_assert_true (g_str_has_suffix (line, "/"));
-  port = g_ascii_strtoull (line + strlen (LISTENING_PREFIX), NULL, 10);
-  g_assert_cmpuint (port, >, 0);
-  g_assert_cmpuint (port, <, 65536);
-
-  *base_url = g_strdup_printf ("http://127.0.0.1:%u/", (guint) port);
-  return g_steal_pointer (&proc);
-}
-
-static void
-server_stop (GSubprocess *proc)
-{
-  if (proc == NULL)
-    return;
-
-  g_subprocess_force_exit (proc);
-  g_subprocess_wait (proc, NULL, NULL);
+  *base_url = g_strdup (rb_test_server_proc_get_url (server));
+  return server;
 }
 
 /* A loopback port nothing listens on (bound, then closed). */
@@ -167,7 +125,7 @@ fixture_setup (Fixture       *f,
   f->log_path = g_build_filename (f->tmp, "server.log", NULL);
 
   if (f->kind == BACKEND_REMOTE)
-    f->proc = server_start (f->data_dir, f->log_path, NULL, &f->base_url);
+    f->server = server_start (f->data_dir, f->log_path, NULL, &f->base_url);
 
   f->backend = new_backend (f);
 }
@@ -199,8 +157,7 @@ fixture_teardown (Fixture       *f,
 {
   if (f->backend != NULL)
     assert_finalized_soon (f->backend);
-  server_stop (f->proc);
-  g_clear_object (&f->proc);
+  g_clear_pointer (&f->server, rb_test_server_proc_stop);
   rb_test_remove_tree (f->tmp);
   g_free (f->tmp);
   g_free (f->data_dir);
@@ -989,12 +946,12 @@ test_capabilities_disabled (void)
   g_autofree char *served_dir = copy_sample (tmp, "served");
   g_autofree char *log_path = g_build_filename (tmp, "server.log", NULL);
   g_autofree char *base_url = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(RbTestServerProc) server = NULL;
   g_autoptr(GError) disabled_error = NULL;
   RbBackend *backends[2];
 
   rb_telemetry_set_disabled_error (&disabled_error);
-  proc = server_start (served_dir, log_path, "--disable-telemetry-generation", &base_url);
+  server = server_start (served_dir, log_path, "--disable-telemetry-generation", &base_url);
   backends[0] = RB_BACKEND (rb_local_backend_new (local_dir));
   backends[1] = RB_BACKEND (rb_remote_backend_new (base_url, NULL));
 
@@ -1021,7 +978,7 @@ test_capabilities_disabled (void)
     }
   g_unsetenv ("RUNBOARD_DISABLE_TELEMETRY_GENERATION");
 
-  server_stop (proc);
+  g_clear_pointer (&server, rb_test_server_proc_stop);
   rb_test_remove_tree (tmp);
 }
 
@@ -1999,14 +1956,14 @@ test_remote_token (void)
   g_autofree char *token_path = g_build_filename (tmp, "token", NULL);
   g_autofree char *token_arg = g_strconcat ("--token-file=", token_path, NULL);
   g_autofree char *base_url = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(RbTestServerProc) server = NULL;
   const char *tokens[] = { "tok-3n", "tok-3m", "", NULL };
   g_autoptr(GError) error = NULL;
 
   /* surrounding whitespace is not part of the token */
   g_file_set_contents (token_path, "  tok-3n\n", -1, &error);
   g_assert_no_error (error);
-  proc = server_start (served_dir, log_path, token_arg, &base_url);
+  server = server_start (served_dir, log_path, token_arg, &base_url);
 
   for (guint i = 0; i < G_N_ELEMENTS (tokens); i++)
     {
@@ -2082,7 +2039,7 @@ test_remote_token (void)
       g_assert_no_error (error);
     }
 
-  server_stop (proc);
+  g_clear_pointer (&server, rb_test_server_proc_stop);
   rb_test_remove_tree (tmp);
 }
 
@@ -2095,7 +2052,7 @@ test_parity (void)
   g_autofree char *served_dir = copy_sample (tmp, "served");
   g_autofree char *log_path = g_build_filename (tmp, "server.log", NULL);
   g_autofree char *base_url = NULL;
-  g_autoptr(GSubprocess) proc = server_start (served_dir, log_path, NULL, &base_url);
+  g_autoptr(RbTestServerProc) server = server_start (served_dir, log_path, NULL, &base_url);
   g_autoptr(RbLocalBackend) local = rb_local_backend_new (local_dir);
   g_autoptr(RbRemoteBackend) remote = rb_remote_backend_new (base_url, NULL);
   g_autoptr(GPtrArray) local_runs = NULL;
@@ -2139,7 +2096,7 @@ test_parity (void)
     }
 
   g_clear_object (&remote);
-  server_stop (proc);
+  g_clear_pointer (&server, rb_test_server_proc_stop);
   rb_test_remove_tree (tmp);
 }
 

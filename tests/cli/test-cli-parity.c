@@ -6,9 +6,7 @@
  */
 #include "config.h"
 
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <glib/gstdio.h>
@@ -18,7 +16,6 @@
 
 #include "rb-test-util.h"
 
-#define LISTENING_PREFIX "Listening on http://127.0.0.1:"
 #define RUN_SIM "run_20261120T081500Z_7c1e2a90"
 
 typedef struct
@@ -26,49 +23,25 @@ typedef struct
   char        *local_dir;
   char        *remote_dir;
   char        *log_path;
-  GSubprocess *proc;
+  RbTestServerProc *server;
   char        *base_url;
 } Fixture;
 
-static void
-child_setup (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 /* Starts runboard-server over @data_dir on a free loopback port (with
- * @extra_arg, nullable); returns its base URL. The child inherits our
- * environment, RUNBOARD_TEMPLATE_DIR included, so both sides see the same
- * shipped templates. */
-static GSubprocess *
+ * @extra_arg, nullable); its base URL is in *base_url. The child inherits
+ * our environment, RUNBOARD_TEMPLATE_DIR included, so both sides see the
+ * same shipped templates. */
+static RbTestServerProc *
 server_start (const char  *data_dir,
               const char  *log_path,
               const char  *extra_arg,
               char       **base_url)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  guint64 port;
+  const char *extra[] = { extra_arg, NULL };
+  RbTestServerProc *server = rb_test_server_proc_start (data_dir, log_path, extra, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
-  proc = g_subprocess_launcher_spawn (launcher, &error, rb_test_server_path (),
-                                      "--listen", "127.0.0.1:0",
-                                      "--data-dir", data_dir, extra_arg, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, LISTENING_PREFIX));
-  port = g_ascii_strtoull (line + strlen (LISTENING_PREFIX), NULL, 10);
-  g_assert_cmpuint (port, >, 0);
-  *base_url = g_strdup_printf ("http://127.0.0.1:%u/", (guint) port);
-  return g_steal_pointer (&proc);
+  *base_url = g_strdup (rb_test_server_proc_get_url (server));
+  return server;
 }
 
 static void
@@ -85,16 +58,14 @@ fixture_set_up (Fixture       *f,
   rb_test_copy_tree (sample, f->local_dir);
   rb_test_copy_tree (sample, f->remote_dir);
   f->log_path = g_strconcat (f->remote_dir, ".log", NULL);
-  f->proc = server_start (f->remote_dir, f->log_path, data, &f->base_url);
+  f->server = server_start (f->remote_dir, f->log_path, data, &f->base_url);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_subprocess_force_exit (f->proc);
-  g_subprocess_wait (f->proc, NULL, NULL);
-  g_clear_object (&f->proc);
+  g_clear_pointer (&f->server, rb_test_server_proc_stop);
   rb_test_remove_tree (f->local_dir);
   rb_test_remove_tree (f->remote_dir);
   g_unlink (f->log_path);
@@ -285,7 +256,7 @@ test_token (Fixture       *f,
   g_autofree char *token_arg = g_strconcat ("--token-file=", right, NULL);
   g_autofree char *log_path = g_strconcat (f->remote_dir, ".token.log", NULL);
   g_autofree char *url = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(RbTestServerProc) server = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
@@ -293,7 +264,7 @@ test_token (Fixture       *f,
   g_assert_no_error (error);
   g_file_set_contents (wrong, "s3cret-parit\n", -1, &error);
   g_assert_no_error (error);
-  proc = server_start (f->remote_dir, log_path, token_arg, &url);
+  server = server_start (f->remote_dir, log_path, token_arg, &url);
 
   {
     const char *args[] = { "--token-file", right, "runs", "list", "--json", NULL };
@@ -333,8 +304,7 @@ test_token (Fixture       *f,
     g_assert_nonnull (strstr (out, "\"code\": \"unauthorized\""));
   }
 
-  g_subprocess_force_exit (proc);
-  g_subprocess_wait (proc, NULL, NULL);
+  g_clear_pointer (&server, rb_test_server_proc_stop);
   g_unlink (right);
   g_unlink (wrong);
   g_unlink (log_path);

@@ -6,9 +6,7 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "rb-test-runs.h"
 #include "rb-test-server.h"
@@ -61,12 +59,6 @@ static const char tiny_flow_yaml[] =
   "  - series: arrivals\n"
   "  - series: served\n";
 
-static void
-child_setup (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 void
 rb_test_server_init_data (RbTestServer *s)
 {
@@ -84,55 +76,20 @@ rb_test_server_start (RbTestServer        *s,
                       const char * const  *extra,
                       int                 *status)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *line = NULL;
-  const char *prefix = "Listening on http://127.0.0.1:";
-
-  g_ptr_array_add (argv, (gpointer) rb_test_server_path ());
-  g_ptr_array_add (argv, (gpointer) "--listen");
-  g_ptr_array_add (argv, (gpointer) "127.0.0.1:0");
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, s->data_dir);
-  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) extra[i]);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  g_subprocess_launcher_set_stderr_file_path (launcher, s->log_path);
-  s->proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  s->pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (s->proc), NULL, 10);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (s->proc));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  if (line == NULL)
-    {
-      g_subprocess_wait (s->proc, NULL, NULL);
-      if (status != NULL)
-        *status = g_subprocess_get_if_exited (s->proc) ? g_subprocess_get_exit_status (s->proc) : -1;
-      g_clear_object (&s->proc);
-      return FALSE;
-    }
-  g_assert_true (g_str_has_prefix (line, prefix));
-  s->port = (guint16) g_ascii_strtoull (line + strlen (prefix), NULL, 10);
-  g_assert_cmpuint (s->port, >, 0);
+  s->server = rb_test_server_proc_start (s->data_dir, s->log_path, extra, status);
+  if (s->server == NULL)
+    return FALSE;
+  s->proc = rb_test_server_proc_get_subprocess (s->server);
+  s->pid = rb_test_server_proc_get_pid (s->server);
+  s->port = rb_test_server_proc_get_port (s->server);
   return TRUE;
 }
 
 void
 rb_test_server_clear (RbTestServer *s)
 {
-  if (s->proc != NULL)
-    {
-      g_subprocess_force_exit (s->proc);
-      g_subprocess_wait (s->proc, NULL, NULL);
-    }
-  g_clear_object (&s->proc);
+  g_clear_pointer (&s->server, rb_test_server_proc_stop);
+  s->proc = NULL;
   if (s->tmp != NULL)
     rb_test_remove_tree (s->tmp);
   g_clear_pointer (&s->tmp, g_free);

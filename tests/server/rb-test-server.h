@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "rb-test-util.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -14,7 +16,8 @@ typedef struct
   char        *tmp;
   char        *data_dir;    /* <tmp>/data: the four runs of rb-test-runs.c + tiny-flow */
   char        *log_path;    /* the server's stderr */
-  GSubprocess *proc;
+  RbTestServerProc *server;
+  GSubprocess *proc;        /* the server's, borrowed */
   GPid         pid;
   guint16      port;
 } RbTestServer;

@@ -14,11 +14,9 @@
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
-#include <signal.h>
 #include <string.h>
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "rb-test-runs.h"
@@ -99,16 +97,10 @@ typedef struct
   char        *data_dir;
   char        *log_path;
   char        *exports;
-  GSubprocess *proc;
+  RbTestServerProc *server;
   guint16      port;
   SoupSession *session;
 } Fixture;
-
-static void
-child_setup (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
 
 /* @mode: NULL, "disabled" or "exports" (--allow-output-root <tmp>/exports) */
 static void
@@ -116,14 +108,9 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   const char *mode = data;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *line = NULL;
+  g_autoptr(GPtrArray) extra = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *flow = NULL;
   g_autofree char *flat = NULL;
-  const char *prefix = "Listening on http://127.0.0.1:";
 
   f->tmp = rb_test_runs_make_data_dir (&f->data_dir);
   f->log_path = g_build_filename (f->tmp, "server.log", NULL);
@@ -135,42 +122,22 @@ fixture_setup (Fixture       *f,
   rb_test_write_file (flat, tiny_flat_yaml, -1);
   f->session = soup_session_new_with_options ("timeout", 30, NULL);
 
-  g_ptr_array_add (argv, g_strdup (rb_test_server_path ()));
-  g_ptr_array_add (argv, g_strdup ("--listen"));
-  g_ptr_array_add (argv, g_strdup ("127.0.0.1:0"));
-  g_ptr_array_add (argv, g_strdup ("--data-dir"));
-  g_ptr_array_add (argv, g_strdup (f->data_dir));
   if (g_strcmp0 (mode, "disabled") == 0)
-    g_ptr_array_add (argv, g_strdup ("--disable-telemetry-generation"));
+    g_ptr_array_add (extra, g_strdup ("--disable-telemetry-generation"));
   if (g_strcmp0 (mode, "exports") == 0)
-    g_ptr_array_add (argv, g_strconcat ("--allow-output-root=", f->exports, NULL));
-  g_ptr_array_add (argv, NULL);
+    g_ptr_array_add (extra, g_strconcat ("--allow-output-root=", f->exports, NULL));
+  g_ptr_array_add (extra, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  g_subprocess_launcher_set_stderr_file_path (launcher, f->log_path);
-  f->proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->proc));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, prefix));
-  f->port = (guint16) g_ascii_strtoull (line + strlen (prefix), NULL, 10);
-  g_assert_cmpuint (f->port, >, 0);
+  f->server = rb_test_server_proc_start (f->data_dir, f->log_path,
+                                         (const char * const *) extra->pdata, NULL);
+  f->port = rb_test_server_proc_get_port (f->server);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (f->proc != NULL)
-    {
-      g_subprocess_force_exit (f->proc);
-      g_subprocess_wait (f->proc, NULL, NULL);
-    }
-  g_clear_object (&f->proc);
+  g_clear_pointer (&f->server, rb_test_server_proc_stop);
   g_clear_object (&f->session);
   rb_test_remove_tree (f->tmp);
   g_free (f->tmp);

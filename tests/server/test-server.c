@@ -14,7 +14,6 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "rb-data-dir.h"
@@ -26,46 +25,21 @@ typedef struct
   char        *tmp;
   char        *data_dir;
   char        *log_path;
-  GSubprocess *proc;
+  RbTestServerProc *server;
+  GSubprocess *proc;        /* the server's, borrowed */
   guint16      port;
   SoupSession *session;
 } Fixture;
 
 static void
-child_setup (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
 server_start (Fixture    *f,
               const char *extra_arg)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  guint port = 0;
+  const char *extra[] = { extra_arg, NULL };
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  g_subprocess_launcher_set_stderr_file_path (launcher, f->log_path);
-  f->proc = g_subprocess_launcher_spawn (launcher, &error, rb_test_server_path (),
-                                         "--listen", "127.0.0.1:0",
-                                         "--data-dir", f->data_dir,
-                                         extra_arg, NULL);
-  g_assert_no_error (error);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->proc));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "Listening on http://127.0.0.1:"));
-  g_assert_true (g_str_has_suffix (line, "/"));
-  port = (guint) g_ascii_strtoull (line + strlen ("Listening on http://127.0.0.1:"), NULL, 10);
-  g_assert_cmpuint (port, >, 0);
-  g_assert_cmpuint (port, <, 65536);
-  f->port = port;
+  f->server = rb_test_server_proc_start (f->data_dir, f->log_path, extra, NULL);
+  f->proc = rb_test_server_proc_get_subprocess (f->server);
+  f->port = rb_test_server_proc_get_port (f->server);
 }
 
 static void
@@ -103,12 +77,8 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (f->proc != NULL)
-    {
-      g_subprocess_force_exit (f->proc);
-      g_subprocess_wait (f->proc, NULL, NULL);
-    }
-  g_clear_object (&f->proc);
+  g_clear_pointer (&f->server, rb_test_server_proc_stop);
+  f->proc = NULL;
   g_clear_object (&f->session);
   rb_test_remove_tree (f->tmp);
   g_free (f->tmp);
