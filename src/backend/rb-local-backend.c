@@ -459,18 +459,36 @@ rb_local_backend_get_display_name (RbBackend *backend)
   return "Local";
 }
 
+/* Every read runs core in a worker thread: one task, tagged and named,
+ * owning @data (nullable). */
+static void
+run_in_thread (RbBackend           *backend,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data,
+               gpointer             source_tag,
+               const char          *name,
+               gpointer             data,
+               GDestroyNotify       data_destroy,
+               GTaskThreadFunc      worker)
+{
+  g_autoptr(GTask) task = g_task_new (backend, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, name);
+  if (data != NULL)
+    g_task_set_task_data (task, data, data_destroy);
+  g_task_run_in_thread (task, worker);
+}
+
 static void
 rb_local_backend_list_runs_async (RbBackend           *backend,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
-  task = g_task_new (backend, cancellable, callback, user_data);
-  g_task_set_source_tag (task, rb_local_backend_list_runs_async);
-  g_task_set_name (task, "[runboard] list runs");
-  g_task_run_in_thread (task, list_runs_worker);
+  run_in_thread (backend, cancellable, callback, user_data, rb_local_backend_list_runs_async, "[runboard] list runs",
+                 NULL, NULL, list_runs_worker);
 }
 
 static GPtrArray *
@@ -490,13 +508,8 @@ rb_local_backend_get_run_async (RbBackend           *backend,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
-  task = g_task_new (backend, cancellable, callback, user_data);
-  g_task_set_source_tag (task, rb_local_backend_get_run_async);
-  g_task_set_name (task, "[runboard] get run");
-  g_task_set_task_data (task, g_strdup (run_id), g_free);
-  g_task_run_in_thread (task, get_run_worker);
+  run_in_thread (backend, cancellable, callback, user_data, rb_local_backend_get_run_async, "[runboard] get run",
+                 g_strdup (run_id), g_free, get_run_worker);
 }
 
 static RbRun *
@@ -547,12 +560,8 @@ rb_local_backend_list_templates_async (RbBackend           *backend,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
-  task = g_task_new (backend, cancellable, callback, user_data);
-  g_task_set_source_tag (task, rb_local_backend_list_templates_async);
-  g_task_set_name (task, "[runboard] list templates");
-  g_task_run_in_thread (task, list_templates_worker);
+  run_in_thread (backend, cancellable, callback, user_data, rb_local_backend_list_templates_async, "[runboard] list templates",
+                 NULL, NULL, list_templates_worker);
 }
 
 static GPtrArray *
@@ -572,13 +581,8 @@ rb_local_backend_get_template_async (RbBackend           *backend,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
-  task = g_task_new (backend, cancellable, callback, user_data);
-  g_task_set_source_tag (task, rb_local_backend_get_template_async);
-  g_task_set_name (task, "[runboard] get template");
-  g_task_set_task_data (task, g_strdup (template_id), g_free);
-  g_task_run_in_thread (task, get_template_worker);
+  run_in_thread (backend, cancellable, callback, user_data, rb_local_backend_get_template_async, "[runboard] get template",
+                 g_strdup (template_id), g_free, get_template_worker);
 }
 
 static RbTemplate *
@@ -597,12 +601,8 @@ rb_local_backend_list_captures_async (RbBackend           *backend,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
-  task = g_task_new (backend, cancellable, callback, user_data);
-  g_task_set_source_tag (task, rb_local_backend_list_captures_async);
-  g_task_set_name (task, "[runboard] list captures");
-  g_task_run_in_thread (task, list_captures_worker);
+  run_in_thread (backend, cancellable, callback, user_data, rb_local_backend_list_captures_async, "[runboard] list captures",
+                 NULL, NULL, list_captures_worker);
 }
 
 static JsonNode *
