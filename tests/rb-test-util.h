@@ -59,4 +59,15 @@ void              rb_test_server_proc_stop           (RbTestServerProc   *server
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RbTestServerProc, rb_test_server_proc_stop)
 
+/* Iterates the default main context until @done (@data) is TRUE; a test
+ * error naming @what after @timeout_ms. */
+void        rb_test_spin_until          (gboolean           (*done) (gpointer),
+                                         gpointer             data,
+                                         guint                timeout_ms,
+                                         const char          *what);
+/* Drops the last reference to @object and asserts it is finalized. A GTask
+ * worker thread may hold its task (and so its source object) a moment after
+ * the callback ran: it gets a few seconds to let go. */
+void        rb_test_assert_finalized_soon (gpointer          object);
+
 G_END_DECLS

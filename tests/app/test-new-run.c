@@ -28,41 +28,6 @@ typedef struct
   RbWindow       *window;
 } Fixture;
 
-static void
-spin_until_cb (gboolean  (*done) (gpointer),
-               gpointer    data,
-               guint       timeout_ms,
-               const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-}
-
-static void
-assert_finalized_soon (gpointer object)
-{
-  gpointer weak = object;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (object, &weak);
-  g_object_unref (object);
-
-  while (weak != NULL && g_get_monotonic_time () < deadline)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  g_assert_null (weak);
-}
-
 static gboolean
 window_loaded (gpointer data)
 {
@@ -112,7 +77,7 @@ fixture_setup (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 760);
   gtk_window_present (GTK_WINDOW (f->window));
 
-  spin_until_cb (window_loaded, f->window, 10000, "the run list");
+  rb_test_spin_until (window_loaded, f->window, 10000, "the run list");
 }
 
 static void
@@ -120,8 +85,8 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
-  assert_finalized_soon (f->window);
-  assert_finalized_soon (f->backend);
+  rb_test_assert_finalized_soon (f->window);
+  rb_test_assert_finalized_soon (f->backend);
 
   g_settings_reset (f->settings, "telemetry-generation-enabled");
   g_clear_object (&f->settings);
@@ -149,9 +114,9 @@ open_dialog (Fixture *f)
     }
   g_assert_nonnull (dialog);
 
-  spin_until_cb (dialog_settled, dialog, 10000, "the templates");
+  rb_test_spin_until (dialog_settled, dialog, 10000, "the templates");
   g_assert_true (rb_new_run_dialog_select_template (dialog, TEMPLATE_ID));
-  spin_until_cb (dialog_settled, dialog, 10000, "the template's parameters");
+  rb_test_spin_until (dialog_settled, dialog, 10000, "the template's parameters");
   g_assert_cmpstr (rb_new_run_dialog_get_state (dialog), ==, "ready");
 
   return dialog;
@@ -239,7 +204,7 @@ test_preview_writes_nothing (Fixture       *f,
 
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (rb_new_run_dialog_get_parameter_widget (dialog, "baseAgents")), 20);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.preview", NULL));
-  spin_until_cb (dialog_settled, dialog, 20000, "the preview");
+  rb_test_spin_until (dialog_settled, dialog, 20000, "the preview");
 
   g_assert_cmpstr (rb_new_run_dialog_get_state (dialog), ==, "preview");
   plan = rb_new_run_dialog_get_plan (dialog);
@@ -298,7 +263,7 @@ test_run_creates_and_selects (Fixture       *f,
 
   select.window = f->window;
   select.run_id = run_id;
-  spin_until_cb (run_selected, &select, 10000, "the new run selected");
+  rb_test_spin_until (run_selected, &select, 10000, "the new run selected");
 }
 
 static void
@@ -311,7 +276,7 @@ test_telemetry_without_bundle (Fixture       *f,
 
   rb_new_run_dialog_set_mode (dialog, "telemetry");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.run", NULL));
-  spin_until_cb (dialog_settled, dialog, 20000, "the answer");
+  rb_test_spin_until (dialog_settled, dialog, 20000, "the answer");
 
   g_assert_cmpstr (rb_new_run_dialog_get_state (dialog), ==, "error");
   message = rb_new_run_dialog_get_message (dialog);
@@ -357,7 +322,7 @@ test_preferences_generation_switch (Fixture       *f,
   GtkWidget *sw;
 
   gtk_window_present (GTK_WINDOW (preferences));
-  spin_until_cb ((gboolean (*) (gpointer)) rb_run_detail_get_generation_allowed, detail, 5000,
+  rb_test_spin_until ((gboolean (*) (gpointer)) rb_run_detail_get_generation_allowed, detail, 5000,
                  "generation to be allowed");
 
   sw = find_widget (GTK_WIDGET (preferences), GTK_TYPE_SWITCH);
@@ -367,7 +332,7 @@ test_preferences_generation_switch (Fixture       *f,
   /* Off: the key flips and the window stops offering Generate. */
   gtk_switch_set_active (GTK_SWITCH (sw), FALSE);
   g_assert_false (g_settings_get_boolean (f->settings, "telemetry-generation-enabled"));
-  spin_until_cb (generation_off, detail, 5000, "generation to be hidden");
+  rb_test_spin_until (generation_off, detail, 5000, "generation to be hidden");
 
   /* And the switch follows the key. */
   g_settings_set_boolean (f->settings, "telemetry-generation-enabled", TRUE);

@@ -59,41 +59,6 @@ typedef struct
  * Helpers
  */
 
-static void
-spin_until_cb (gboolean  (*done) (gpointer),
-               gpointer    data,
-               guint       timeout_ms,
-               const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-}
-
-static void
-assert_finalized_soon (gpointer object)
-{
-  gpointer weak = object;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (object, &weak);
-  g_object_unref (object);
-
-  while (weak != NULL && g_get_monotonic_time () < deadline)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  g_assert_null (weak);
-}
-
 static gboolean
 window_loaded (gpointer data)
 {
@@ -239,7 +204,7 @@ select_and_wait (Fixture    *f,
 {
   g_assert_true (rb_window_select_run (f->window, run_id));
   g_assert_cmpstr (rb_window_get_selected_run_id (f->window), ==, run_id);
-  spin_until_cb (detail_settled, f->detail, 10000, "the run detail");
+  rb_test_spin_until (detail_settled, f->detail, 10000, "the run detail");
   g_assert_cmpstr (rb_run_detail_get_state (f->detail), ==, "run");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
 }
@@ -302,7 +267,7 @@ generate_telemetry (Fixture *f)
   dialog = find_toplevel (RB_TYPE_GENERATE_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_cmpstr (rb_generate_dialog_get_run_id (dialog), ==, f->run_id);
-  spin_until_cb (generate_dialog_not_loading, dialog, 10000, "the dialog to read the template");
+  rb_test_spin_until (generate_dialog_not_loading, dialog, 10000, "the dialog to read the template");
   g_assert_cmpstr (rb_generate_dialog_get_state (dialog), ==, "ready");
   /* No metadata.captureKey: the bundle is stored with the run. */
   g_assert_cmpstr (rb_generate_dialog_get_capture_key (dialog), ==, "");
@@ -313,11 +278,11 @@ generate_telemetry (Fixture *f)
   weak = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
   g_signal_emit_by_name (button, "clicked");
-  spin_until_cb (generate_dialog_gone, &weak, 30000, "the generation");
+  rb_test_spin_until (generate_dialog_gone, &weak, 30000, "the generation");
   if (weak != NULL)
     g_object_remove_weak_pointer (G_OBJECT (dialog), &weak);
 
-  spin_until_cb (telemetry_shown, f->detail, 10000, "the detail to show the telemetry");
+  rb_test_spin_until (telemetry_shown, f->detail, 10000, "the detail to show the telemetry");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
 }
 
@@ -372,7 +337,7 @@ fixture_setup (Fixture       *f,
   f->detail = RB_RUN_DETAIL (find_widget (GTK_WIDGET (f->window), RB_TYPE_RUN_DETAIL));
   g_assert_nonnull (f->detail);
 
-  spin_until_cb (window_loaded, f->window, 10000, "the run list");
+  rb_test_spin_until (window_loaded, f->window, 10000, "the run list");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
 }
 
@@ -386,8 +351,8 @@ fixture_teardown (Fixture       *f,
     gtk_window_destroy (GTK_WINDOW (dialog));
 
   gtk_window_destroy (GTK_WINDOW (f->window));
-  assert_finalized_soon (f->window);
-  assert_finalized_soon (f->backend);
+  rb_test_assert_finalized_soon (f->window);
+  rb_test_assert_finalized_soon (f->backend);
 
   g_clear_pointer (&f->server, rb_test_server_proc_stop);
 
@@ -511,7 +476,7 @@ test_step4_replay_from_telemetry (Fixture       *f,
   g_assert_null (gtk_widget_get_tooltip_text (replay));
 
   g_signal_emit_by_name (replay, "clicked");
-  spin_until_cb (selected_other_than, f, 30000, "the replay to be selected");
+  rb_test_spin_until (selected_other_than, f, 30000, "the replay to be selected");
 
   g_assert_cmpuint (count_runs (f), ==, 2);
   run = rb_run_detail_get_run (f->detail);
@@ -564,13 +529,13 @@ test_step5_replay_without_generation (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-run", NULL));
   dialog = find_toplevel (RB_TYPE_NEW_RUN_DIALOG);
   g_assert_nonnull (dialog);
-  spin_until_cb (new_run_settled, dialog, 10000, "the template's parameters");
+  rb_test_spin_until (new_run_settled, dialog, 10000, "the template's parameters");
   g_assert_cmpstr (rb_new_run_dialog_get_state (dialog), ==, "ready");
   g_assert_cmpstr (rb_new_run_dialog_get_template_id (dialog), ==, TEMPLATE_ID);
 
   rb_new_run_dialog_set_mode (dialog, "telemetry");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.run", NULL));
-  spin_until_cb (new_run_settled, dialog, 20000, "the answer");
+  rb_test_spin_until (new_run_settled, dialog, 20000, "the answer");
 
   g_assert_cmpstr (rb_new_run_dialog_get_state (dialog), ==, "error");
   expected = g_strdup_printf ("Run %s has no telemetry bundle. Generate telemetry for it first.\n"

@@ -56,44 +56,6 @@ typedef struct
  * Helpers
  */
 
-static void
-spin_until_cb (gboolean (*done) (gpointer),
-               gpointer   data,
-               guint      timeout_ms,
-               const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-}
-
-/* Drops the last reference to @object and asserts it is finalized. A GTask
- * worker thread may hold its task (and so the window's backend) a moment
- * after the callback ran: allow it a few seconds to let go. */
-static void
-assert_finalized_soon (gpointer object)
-{
-  gpointer weak = object;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (object, &weak);
-  g_object_unref (object);
-
-  while (weak != NULL && g_get_monotonic_time () < deadline)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  g_assert_null (weak);
-}
-
 static gboolean
 window_loaded (gpointer data)
 {
@@ -320,7 +282,7 @@ open_generate_dialog (Fixture *f)
   dialog = find_generate_dialog ();
   g_assert_nonnull (dialog);
   g_assert_cmpstr (rb_generate_dialog_get_run_id (dialog), ==, rb_window_get_selected_run_id (f->window));
-  spin_until_cb (dialog_not_loading, dialog, 10000, "the dialog to read the template");
+  rb_test_spin_until (dialog_not_loading, dialog, 10000, "the dialog to read the template");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
 
   return dialog;
@@ -342,7 +304,7 @@ click_and_wait (RbGenerateDialog *dialog,
   g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpstr (rb_generate_dialog_get_state (dialog), ==, "running");
-  spin_until_cb (dialog_not_running, &weak, 30000, "the generation");
+  rb_test_spin_until (dialog_not_running, &weak, 30000, "the generation");
   if (weak == NULL)
     return NULL;
 
@@ -388,7 +350,7 @@ select_and_wait (Fixture    *f,
 {
   g_assert_true (rb_window_select_run (f->window, run_id));
   g_assert_cmpstr (rb_window_get_selected_run_id (f->window), ==, run_id);
-  spin_until_cb (detail_settled, f->detail, 10000, "the run detail");
+  rb_test_spin_until (detail_settled, f->detail, 10000, "the run detail");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
 }
 
@@ -431,7 +393,7 @@ fixture_setup (Fixture       *f,
   f->detail = RB_RUN_DETAIL (find_widget (GTK_WIDGET (f->window), RB_TYPE_RUN_DETAIL));
   g_assert_nonnull (f->detail);
 
-  spin_until_cb (window_loaded, f->window, 10000, "the run list");
+  rb_test_spin_until (window_loaded, f->window, 10000, "the run list");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
 }
 
@@ -441,8 +403,8 @@ fixture_teardown (Fixture       *f,
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
   /* Cancelled requests call back, then their worker threads let go. */
-  assert_finalized_soon (f->window);
-  assert_finalized_soon (f->backend);
+  rb_test_assert_finalized_soon (f->window);
+  rb_test_assert_finalized_soon (f->backend);
 
   for (guint i = 0; i < G_N_ELEMENTS (settings_keys); i++)
     g_settings_reset (f->settings, settings_keys[i]);
@@ -540,7 +502,7 @@ test_replay_lineage (Fixture       *f,
 
   adw_action_row_activate (ADW_ACTION_ROW (row));
   g_assert_cmpstr (rb_window_get_selected_run_id (f->window), ==, source);
-  spin_until_cb (detail_settled, f->detail, 10000, "the source run detail");
+  rb_test_spin_until (detail_settled, f->detail, 10000, "the source run detail");
   g_assert_cmpstr (rb_run_get_run_id (rb_run_detail_get_run (f->detail)), ==, source);
 }
 
@@ -594,19 +556,19 @@ test_search_filters (Fixture       *f,
 
   args[0] = f->window;
   args[1] = GUINT_TO_POINTER (n_matching);
-  spin_until_cb (list_has_n, args, 5000, "the search to filter the list");
+  rb_test_spin_until (list_has_n, args, 5000, "the search to filter the list");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   g_assert_cmpuint (count_bound_rows (GTK_WIDGET (f->window)), ==, n_matching);
 
   /* Nothing matches: a status page says so. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "no-such-run-anywhere");
   args[1] = GUINT_TO_POINTER (0);
-  spin_until_cb (list_has_n, args, 5000, "the search to empty the list");
+  rb_test_spin_until (list_has_n, args, 5000, "the search to empty the list");
   assert_has_label (GTK_WIDGET (f->window), "No Matching Runs");
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
   args[1] = GUINT_TO_POINTER (f->expected->len);
-  spin_until_cb (list_has_n, args, 5000, "the search to clear");
+  rb_test_spin_until (list_has_n, args, 5000, "the search to clear");
 }
 
 static void
@@ -626,8 +588,8 @@ test_new_run_appears (Fixture       *f,
 
   args[0] = f->window;
   args[1] = GUINT_TO_POINTER (f->expected->len + 1);
-  spin_until_cb (list_has_n, args, 10000, "the new run to appear");
-  spin_until_cb (window_loaded, f->window, 10000, "the reload");
+  rb_test_spin_until (list_has_n, args, 10000, "the new run to appear");
+  rb_test_spin_until (window_loaded, f->window, 10000, "the reload");
 
   {
     g_auto(GStrv) ids = listed_ids (f->window);
@@ -637,7 +599,7 @@ test_new_run_appears (Fixture       *f,
 
   /* The selection survived the reload, and so did the detail. */
   g_assert_cmpstr (rb_window_get_selected_run_id (f->window), ==, SAMPLE_RUN);
-  spin_until_cb (detail_settled, f->detail, 10000, "the run detail");
+  rb_test_spin_until (detail_settled, f->detail, 10000, "the run detail");
   g_assert_cmpstr (rb_run_detail_get_state (f->detail), ==, "run");
   g_assert_cmpstr (rb_run_get_run_id (rb_run_detail_get_run (f->detail)), ==, SAMPLE_RUN);
 }
@@ -674,7 +636,7 @@ test_generation_flag_off (Fixture       *f,
 
   /* Turning the setting on offers it again. */
   g_settings_set_boolean (f->settings, "telemetry-generation-enabled", TRUE);
-  spin_until_cb ((gboolean (*) (gpointer)) rb_run_detail_get_generation_allowed, f->detail, 5000,
+  rb_test_spin_until ((gboolean (*) (gpointer)) rb_run_detail_get_generation_allowed, f->detail, 5000,
                  "generation to be allowed");
   g_assert_true (shown (generate));
   g_assert_true (gtk_widget_get_sensitive (generate));
@@ -707,7 +669,7 @@ test_replay_telemetry_after_generation (Fixture       *f,
   g_assert_null (click_and_wait (dialog, "_Generate"));
 
   /* Right after: the detail says so and the action is sensitive. */
-  spin_until_cb (telemetry_shown, f->detail, 10000, "the detail to show the telemetry");
+  rb_test_spin_until (telemetry_shown, f->detail, 10000, "the detail to show the telemetry");
   g_assert_true (gtk_widget_get_sensitive (replay));
   g_assert_null (gtk_widget_get_tooltip_text (replay));
   g_assert_false (shown (find_button_labeled (detail, "Generate…")));
@@ -776,7 +738,7 @@ test_replay_selects_new_run (Fixture       *f,
   g_assert_true (gtk_widget_get_sensitive (find_button_labeled (GTK_WIDGET (f->detail), "Replay from _Model")));
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.replay-model", NULL);
-  spin_until_cb (selected_other_than, args, 30000, "the replay to be selected");
+  rb_test_spin_until (selected_other_than, args, 30000, "the replay to be selected");
 
   run = rb_run_detail_get_run (f->detail);
   g_assert_cmpstr (rb_run_get_source_run_id (run), ==, SAMPLE_RUN);
@@ -834,25 +796,25 @@ test_filters_and_sort (Fixture       *f,
   /* Through the menu's actions, as a user would. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "settings.list-filter-mode", "s", "telemetry");
   query.mode = g_strdup ("telemetry");
-  spin_until_cb (list_matches_query, args, 5000, "the mode filter");
+  rb_test_spin_until (list_matches_query, args, 5000, "the mode filter");
   g_assert_cmpuint (g_list_model_get_n_items (rb_window_get_run_list (f->window)), ==, 1);
 
   g_settings_reset (f->settings, "list-filter-mode");
   g_clear_pointer (&query.mode, g_free);
   g_settings_set_enum (f->settings, "list-filter-telemetry", 1);
   query.telemetry = RB_TRISTATE_YES;
-  spin_until_cb (list_matches_query, args, 5000, "the telemetry filter");
+  rb_test_spin_until (list_matches_query, args, 5000, "the telemetry filter");
   g_assert_cmpuint (g_list_model_get_n_items (rb_window_get_run_list (f->window)), >, 0);
 
   g_settings_set_enum (f->settings, "list-filter-telemetry", 2);
   query.telemetry = RB_TRISTATE_NO;
-  spin_until_cb (list_matches_query, args, 5000, "the missing-telemetry filter");
+  rb_test_spin_until (list_matches_query, args, 5000, "the missing-telemetry filter");
 
   g_settings_reset (f->settings, "list-filter-telemetry");
   query.telemetry = RB_TRISTATE_ANY;
   gtk_widget_activate_action (GTK_WIDGET (f->window), "settings.list-filter-warnings", NULL);
   query.has_warnings = RB_TRISTATE_YES;
-  spin_until_cb (list_matches_query, args, 5000, "the warnings filter");
+  rb_test_spin_until (list_matches_query, args, 5000, "the warnings filter");
   g_assert_cmpuint (g_list_model_get_n_items (rb_window_get_run_list (f->window)), ==, 1);
 
   g_settings_reset (f->settings, "list-filter-warnings");
@@ -861,7 +823,7 @@ test_filters_and_sort (Fixture       *f,
   gtk_widget_activate_action (GTK_WIDGET (f->window), "settings.list-sort-descending", NULL);
   query.sort = RB_RUN_SORT_TEMPLATE;
   query.descending = FALSE;
-  spin_until_cb (list_matches_query, args, 5000, "the template order");
+  rb_test_spin_until (list_matches_query, args, 5000, "the template order");
   g_assert_cmpuint (g_list_model_get_n_items (rb_window_get_run_list (f->window)), ==, f->expected->len);
 
   rb_run_query_clear (&query);
@@ -921,7 +883,7 @@ pick_node (Fixture    *f,
   g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
 
   gtk_drop_down_set_selected (picker, position);
-  spin_until_cb (series_loaded, f->detail, 10000, "the node's series");
+  rb_test_spin_until (series_loaded, f->detail, 10000, "the node's series");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
 }
 
@@ -981,7 +943,7 @@ test_series_chart (Fixture       *f,
 
   /* Not a replay: no overlay, no caption. */
   select_and_wait (f, SAMPLE_RUN);
-  spin_until_cb (series_loaded, f->detail, 10000, "the run's series");
+  rb_test_spin_until (series_loaded, f->detail, 10000, "the run's series");
   g_assert_true (rb_run_ensure_detail (run));
   pick_node (f, run, ((RbTopologyNode *) g_ptr_array_index (rb_run_get_topology (run), 0))->id);
   g_assert_cmpuint (rb_series_chart_get_n_bins (chart), ==, 288);

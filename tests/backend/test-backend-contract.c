@@ -130,33 +130,12 @@ fixture_setup (Fixture       *f,
   f->backend = new_backend (f);
 }
 
-/* Drops the last reference to @object and asserts it is finalized. A
- * worker thread or a request being torn down may hold it a moment after
- * its callback ran: allow a few seconds. */
-static void
-assert_finalized_soon (gpointer object)
-{
-  gpointer weak = object;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (object, &weak);
-  g_object_unref (object);
-
-  while (weak != NULL && g_get_monotonic_time () < deadline)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  g_assert_null (weak);
-}
-
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   if (f->backend != NULL)
-    assert_finalized_soon (f->backend);
+    rb_test_assert_finalized_soon (f->backend);
   g_clear_pointer (&f->server, rb_test_server_proc_stop);
   rb_test_remove_tree (f->tmp);
   g_free (f->tmp);
@@ -974,7 +953,7 @@ test_capabilities_disabled (void)
       g_assert_null (body);
       g_assert_error (error, RB_ERROR, RB_ERROR_DISABLED);
       g_assert_cmpstr (error->message, ==, disabled_error->message);
-      assert_finalized_soon (backends[i]);
+      rb_test_assert_finalized_soon (backends[i]);
     }
   g_unsetenv ("RUNBOARD_DISABLE_TELEMETRY_GENERATION");
 

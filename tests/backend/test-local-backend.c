@@ -31,32 +31,11 @@ fixture_setup (Fixture       *f,
   f->backend = rb_local_backend_new (f->data_dir);
 }
 
-/* Drops the last reference to @object and asserts it is finalized. A GTask
- * worker thread may hold its task (and so the backend) a moment after the
- * callback ran: allow it a few seconds to let go. */
-static void
-assert_finalized_soon (gpointer object)
-{
-  gpointer weak = object;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (object, &weak);
-  g_object_unref (object);
-
-  while (weak != NULL && g_get_monotonic_time () < deadline)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  g_assert_null (weak);
-}
-
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  assert_finalized_soon (f->backend);
+  rb_test_assert_finalized_soon (f->backend);
   rb_test_remove_tree (f->tmp);
   g_free (f->data_dir);
   g_free (f->tmp);
