@@ -25,6 +25,22 @@ void        rb_run_index_free  (RbRunIndex  *index);
 RbRun      *rb_run_index_get   (RbRunIndex  *index,
                                 const char  *run_dir,
                                 const char  *run_id);
+/* The run of <run_dir> from the index without looking at its files (fast,
+ * but maybe stale: see rb_run_index_check), else read from disk. Runs
+ * with model/telemetry/ are never in the index, so they are always read. */
+RbRun      *rb_run_index_get_unchecked (RbRunIndex *index,
+                                        const char *run_dir,
+                                        const char *run_id);
+/* Compares the run's files with its entry, reading the run only when
+ * they differ (its entry is then renewed for rb_run_index_save). FALSE
+ * when rb_run_index_get_unchecked would have given a stale run: its entry
+ * existed and no longer matches. */
+gboolean    rb_run_index_check  (RbRunIndex  *index,
+                                 const char  *run_dir,
+                                 const char  *run_id);
+/* Entries loaded whose run was not looked at since: after a whole scan,
+ * the runs that are gone. */
+guint       rb_run_index_count_gone (RbRunIndex *index);
 /* Writes the index atomically when anything changed since loading
  * (runs read from disk, or entries of runs no longer there). Does
  * nothing (and succeeds) when <data_dir>/.runboard/ does not exist. */

@@ -103,7 +103,7 @@ rb_run_to_detail_json (RbRun *self)
   add_summary_members (self, builder);
 
   parameters = json_node_alloc ();
-  json_node_init_object (parameters, self->parameters);
+  json_node_init_object (parameters, rb_run_get_parameters (self));
   json_builder_set_member_name (builder, "parameters");
   json_builder_add_value (builder, parameters);
 

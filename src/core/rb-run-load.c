@@ -285,6 +285,7 @@ _rb_run_set_parameters (RbRun      *self,
   if (parameters == NULL)
     return;
   g_clear_pointer (&self->parameters, json_object_unref);
+  g_clear_pointer (&self->parameters_json, g_free);
   self->parameters = json_object_ref (parameters);
 }
 

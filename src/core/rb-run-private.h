@@ -38,7 +38,8 @@ struct _RbRun
   char               *source_kind;
   RbTelemetrySummary  telemetry;
   char               *input_hash;
-  JsonObject         *parameters;
+  JsonObject         *parameters;       /* NULL until asked for */
+  char               *parameters_json;  /* from the run index: parsed on first use */
   GPtrArray          *warnings;
   gboolean            metadata_ok;
 

@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
@@ -442,81 +444,148 @@ is_top_level_run (const char *dir)
   return g_file_test (run_json, G_FILE_TEST_EXISTS) || is_plain_dir (model);
 }
 
-typedef gboolean (*ScanFunc) (const char *dir,
-                              const char *name,
-                              gpointer    user_data);
+/* How a scan treats each run it finds. */
+typedef enum
+{
+  SCAN_LIST_CHECKED,   /* the run, from the index when its files are unchanged */
+  SCAN_LIST_UNCHECKED, /* the run, from the index whatever its files */
+  SCAN_CHECK,          /* no run: compare files with the index, count stale entries */
+} ScanMode;
+
+typedef struct
+{
+  ScanMode    mode;
+  GPtrArray  *runs;
+  GHashTable *seen;
+  RbRunIndex *index;
+  guint       stale;
+} ScanData;
+
+static void
+take_run (ScanData   *data,
+          const char *run_dir,
+          const char *run_id)
+{
+  switch (data->mode)
+    {
+    case SCAN_LIST_CHECKED:
+      g_ptr_array_add (data->runs, rb_run_index_get (data->index, run_dir, run_id));
+      break;
+    case SCAN_LIST_UNCHECKED:
+      g_ptr_array_add (data->runs, rb_run_index_get_unchecked (data->index, run_dir, run_id));
+      break;
+    case SCAN_CHECK:
+      data->stale += !rb_run_index_check (data->index, run_dir, run_id);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* runs/<id>/: readdir's type says "a directory, not a symlink" without
+ * an lstat per run (100 000 runs); filesystems that do not tell get one. */
+static void
+scan_canonical_run (ScanData            *data,
+                    const char          *dir,
+                    const struct dirent *entry)
+{
+  g_autofree char *run_dir = g_build_filename (dir, entry->d_name, NULL);
+
+  if (entry->d_type != DT_DIR && (entry->d_type != DT_UNKNOWN || !is_plain_dir (run_dir)))
+    return;
+  take_run (data, run_dir, entry->d_name);
+  g_hash_table_add (data->seen, g_strdup (entry->d_name));
+}
+
+static void
+scan_top_level_run (ScanData            *data,
+                    const char          *dir,
+                    const struct dirent *entry)
+{
+  g_autofree char *run_dir = NULL;
+
+  if (is_reserved_name (entry->d_name) || g_hash_table_contains (data->seen, entry->d_name))
+    return;
+  run_dir = g_build_filename (dir, entry->d_name, NULL);
+  if (!is_plain_dir (run_dir) || !is_top_level_run (run_dir))
+    return;
+  take_run (data, run_dir, entry->d_name);
+}
+
+typedef void (*ScanFunc) (ScanData            *data,
+                          const char          *dir,
+                          const struct dirent *entry);
 
 static gboolean
 scan_dir (const char    *dir,
           ScanFunc       func,
-          gpointer       user_data,
+          ScanData      *data,
           GCancellable  *cancellable,
           GError       **error)
 {
-  g_autoptr(GDir) gdir = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *name;
+  DIR *handle = opendir (dir);
+  struct dirent *entry;
+  gboolean ok = TRUE;
 
-  gdir = g_dir_open (dir, 0, &local_error);
-  if (gdir == NULL)
+  if (handle == NULL)
     {
       /* A data folder without runs/ (or not created yet) has no runs. */
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ||
-          g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR))
+      if (errno == ENOENT || errno == ENOTDIR)
         return TRUE;
       g_set_error_literal (error, RB_ERROR, RB_ERROR_INTERNAL,
                            "The data folder could not be read.");
       return FALSE;
     }
-  while ((name = g_dir_read_name (gdir)) != NULL)
+  while (ok && (entry = readdir (handle)) != NULL)
     {
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      if (name[0] == '.' || !rb_ident_is_valid (RB_IDENT_RUN_ID, name))
-        continue;
-      func (dir, name, user_data);
+        ok = FALSE;
+      else if (entry->d_name[0] != '.' && rb_ident_is_valid (RB_IDENT_RUN_ID, entry->d_name))
+        func (data, dir, entry);
     }
+  closedir (handle);
+  return ok;
+}
+
+/* Both places runs live, then the index written back when anything
+ * changed (a read-only data folder simply keeps none). */
+static gboolean
+scan_store (RbRunStore    *self,
+            ScanData      *data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(RbRunIndex) index = rb_run_index_load (self->data_dir);
+  g_autoptr(GError) save_error = NULL;
+  g_autofree char *runs_dir = g_build_filename (self->data_dir, "runs", NULL);
+
+  data->seen = seen;
+  data->index = index;
+  if (!scan_dir (runs_dir, scan_canonical_run, data, cancellable, error) ||
+      !scan_dir (self->data_dir, scan_top_level_run, data, cancellable, error))
+    return FALSE;
+
+  if (data->mode == SCAN_CHECK)
+    data->stale += rb_run_index_count_gone (index);
+  if (data->mode != SCAN_LIST_UNCHECKED && !rb_run_index_save (index, &save_error))
+    g_debug ("The run index was not written: %s", save_error->message);
   return TRUE;
 }
 
-typedef struct
+static GPtrArray *
+list_runs (RbRunStore    *self,
+           ScanMode       mode,
+           GCancellable  *cancellable,
+           GError       **error)
 {
-  RbRunStore *self;
-  GPtrArray  *runs;
-  GHashTable *seen;
-  RbRunIndex *index;
-} ListData;
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func (g_object_unref);
+  ScanData data = { mode, runs, NULL, NULL, 0 };
 
-static gboolean
-add_canonical_run (const char *dir,
-                   const char *name,
-                   gpointer    user_data)
-{
-  ListData *data = user_data;
-  g_autofree char *run_dir = g_build_filename (dir, name, NULL);
-
-  if (!is_plain_dir (run_dir))
-    return FALSE;
-  g_ptr_array_add (data->runs, rb_run_index_get (data->index, run_dir, name));
-  g_hash_table_add (data->seen, g_strdup (name));
-  return TRUE;
-}
-
-static gboolean
-add_top_level_run (const char *dir,
-                   const char *name,
-                   gpointer    user_data)
-{
-  ListData *data = user_data;
-  g_autofree char *run_dir = NULL;
-
-  if (is_reserved_name (name) || g_hash_table_contains (data->seen, name))
-    return FALSE;
-  run_dir = g_build_filename (dir, name, NULL);
-  if (!is_plain_dir (run_dir) || !is_top_level_run (run_dir))
-    return FALSE;
-  g_ptr_array_add (data->runs, rb_run_index_get (data->index, run_dir, name));
-  return TRUE;
+  if (!scan_store (self, &data, cancellable, error))
+    return NULL;
+  sort_runs (runs, RB_RUN_SORT_CREATED, TRUE);
+  return g_steal_pointer (&runs);
 }
 
 GPtrArray *
@@ -524,36 +593,39 @@ rb_run_store_list_all (RbRunStore    *self,
                        GCancellable  *cancellable,
                        GError       **error)
 {
-  g_autoptr(GPtrArray) runs = NULL;
-  g_autoptr(GHashTable) seen = NULL;
-  g_autoptr(RbRunIndex) index = NULL;
-  g_autoptr(GError) save_error = NULL;
-  g_autofree char *runs_dir = NULL;
-  ListData data;
-
   g_return_val_if_fail (RB_IS_RUN_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  runs = g_ptr_array_new_with_free_func (g_object_unref);
-  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  runs_dir = g_build_filename (self->data_dir, "runs", NULL);
-  data.self = self;
-  data.runs = runs;
-  data.seen = seen;
-  /* Summaries of unchanged runs come from <data>/.runboard/index. */
-  index = rb_run_index_load (self->data_dir);
-  data.index = index;
+  return list_runs (self, SCAN_LIST_CHECKED, cancellable, error);
+}
 
-  if (!scan_dir (runs_dir, add_canonical_run, &data, cancellable, error) ||
-      !scan_dir (self->data_dir, add_top_level_run, &data, cancellable, error))
-    return NULL;
+GPtrArray *
+rb_run_store_list_unchecked (RbRunStore    *self,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  g_return_val_if_fail (RB_IS_RUN_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  /* A read-only data folder simply keeps no index. */
-  if (!rb_run_index_save (index, &save_error))
-    g_debug ("The run index was not written: %s", save_error->message);
+  return list_runs (self, SCAN_LIST_UNCHECKED, cancellable, error);
+}
 
-  sort_runs (runs, RB_RUN_SORT_CREATED, TRUE);
-  return g_steal_pointer (&runs);
+gboolean
+rb_run_store_check_index (RbRunStore    *self,
+                          gboolean      *out_stale,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  ScanData data = { SCAN_CHECK, NULL, NULL, NULL, 0 };
+
+  g_return_val_if_fail (RB_IS_RUN_STORE (self), FALSE);
+  g_return_val_if_fail (out_stale != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!scan_store (self, &data, cancellable, error))
+    return FALSE;
+  *out_stale = data.stale > 0;
+  return TRUE;
 }
 
 GPtrArray *

@@ -65,6 +65,21 @@ const char *rb_run_store_get_data_dir (RbRunStore        *self);
 GPtrArray  *rb_run_store_list_all     (RbRunStore        *self,
                                        GCancellable      *cancellable,
                                        GError           **error);
+/* Like rb_run_store_list_all, but runs in <data>/.runboard/index come
+ * from it without looking at their files: a first listing of 100 000
+ * runs in well under a second, possibly stale until
+ * rb_run_store_check_index says otherwise. */
+GPtrArray  *rb_run_store_list_unchecked (RbRunStore      *self,
+                                         GCancellable    *cancellable,
+                                         GError         **error);
+/* Compares every run's files with the index and renews the entries that
+ * changed (writing the index); *out_stale is TRUE when a listing from
+ * rb_run_store_list_unchecked made before this call may have shown a run
+ * that changed or is gone. */
+gboolean    rb_run_store_check_index    (RbRunStore      *self,
+                                         gboolean        *out_stale,
+                                         GCancellable    *cancellable,
+                                         GError         **error);
 /* Filtered, sorted, paged; *total_count is the filtered count. */
 GPtrArray  *rb_run_store_list         (RbRunStore        *self,
                                        const RbRunQuery  *query,

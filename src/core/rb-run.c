@@ -159,6 +159,7 @@ rb_run_finalize (GObject *object)
   _rb_run_telemetry_summary_clear (&self->telemetry);
   g_free (self->input_hash);
   g_clear_pointer (&self->parameters, json_object_unref);
+  g_free (self->parameters_json);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
   g_clear_pointer (&self->topology, g_ptr_array_unref);
   g_clear_pointer (&self->series, g_ptr_array_unref);
@@ -177,7 +178,6 @@ rb_run_class_init (RbRunClass *klass)
 static void
 rb_run_init (RbRun *self)
 {
-  self->parameters = json_object_new ();
   self->warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_warning_free);
   self->topology = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_topology_node_free);
   self->series = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_series_info_free);
@@ -346,10 +346,24 @@ rb_run_get_input_hash (RbRun *self)
   return self->input_hash;
 }
 
+/* Made on first use: a list of 100 000 runs from the index never needs
+ * them, and parsing them all would double the time to list. An index
+ * entry whose text is not a JSON object (a damaged index) gives none. */
 JsonObject *
 rb_run_get_parameters (RbRun *self)
 {
   g_return_val_if_fail (RB_IS_RUN (self), NULL);
+
+  if (self->parameters == NULL && self->parameters_json != NULL)
+    {
+      g_autoptr(JsonNode) node = json_from_string (self->parameters_json, NULL);
+
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        self->parameters = json_object_ref (json_node_get_object (node));
+      g_clear_pointer (&self->parameters_json, g_free);
+    }
+  if (self->parameters == NULL)
+    self->parameters = json_object_new ();
   return self->parameters;
 }
 

@@ -278,6 +278,96 @@ test_changed_on_new_run_folder (Fixture       *f,
   g_signal_handler_disconnect (f->backend, handler);
 }
 
+static RbRun *
+find_listed (GPtrArray  *runs,
+             const char *run_id)
+{
+  for (guint i = 0; i < runs->len; i++)
+    if (g_strcmp0 (rb_run_get_run_id (g_ptr_array_index (runs, i)), run_id) == 0)
+      return g_ptr_array_index (runs, i);
+  return NULL;
+}
+
+/* The list comes from <data>/.runboard/index without looking at the
+ * files, then a check in the background: a run edited behind the index
+ * is shown as it was, then "changed" makes the next listing right. */
+static void
+test_changed_on_stale_index (Fixture       *f,
+                             gconstpointer  data)
+{
+  static const char *run_id = "run_20261122T093000Z_5e6f7a8b";
+  g_autofree char *index = g_build_filename (f->data_dir, ".runboard", "index", NULL);
+  g_autofree char *metadata = g_build_filename (f->data_dir, "runs", run_id, "model",
+                                                "metadata.json", NULL);
+  g_autoptr(RbLocalBackend) backend = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *title = NULL;
+  g_auto(GStrv) parts = NULL;
+  gboolean fired = FALSE;
+  gulong handler;
+
+  /* A folder Runboard set up keeps an index; a backend made after that
+   * sees no events from setting it up. */
+  g_assert_true (rb_data_dir_ensure (f->data_dir, &error));
+  g_assert_no_error (error);
+  backend = rb_local_backend_new (f->data_dir);
+  handler = g_signal_connect (backend, "changed", G_CALLBACK (on_changed_cb), &fired);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    rb_backend_list_runs_async (RB_BACKEND (backend), NULL, store_result_cb, &result);
+    runs = rb_backend_list_runs_finish (RB_BACKEND (backend), wait_result (&result), &error);
+  }
+  g_assert_no_error (error);
+  title = g_strdup (rb_run_get_template_title (find_listed (runs, run_id)));
+  /* The check writes the index: nothing was stale. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    while (!g_file_test (index, G_FILE_TEST_IS_REGULAR) && g_get_monotonic_time () < deadline)
+      spin_until (&fired, 10);
+  }
+  g_assert_true (g_file_test (index, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (spin_until (&fired, 300));
+
+  /* Edited in place (the runs/ monitor does not see inside a run). */
+  g_assert_true (g_file_get_contents (metadata, &text, NULL, NULL));
+  parts = g_strsplit (text, title, 2);
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  g_clear_pointer (&text, g_free);
+  text = g_strjoinv ("Edited Title", parts);
+  rb_test_write_file (metadata, text, -1);
+
+  g_clear_pointer (&runs, g_ptr_array_unref);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    rb_backend_list_runs_async (RB_BACKEND (backend), NULL, store_result_cb, &result);
+    runs = rb_backend_list_runs_finish (RB_BACKEND (backend), wait_result (&result), &error);
+  }
+  g_assert_no_error (error);
+  g_assert_cmpstr (rb_run_get_template_title (find_listed (runs, run_id)), ==, title);
+  g_assert_true (spin_until (&fired, 5000));
+
+  g_clear_pointer (&runs, g_ptr_array_unref);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    rb_backend_list_runs_async (RB_BACKEND (backend), NULL, store_result_cb, &result);
+    runs = rb_backend_list_runs_finish (RB_BACKEND (backend), wait_result (&result), &error);
+  }
+  g_assert_no_error (error);
+  g_assert_cmpstr (rb_run_get_template_title (find_listed (runs, run_id)), ==, "Edited Title");
+
+  /* Checked again after that listing: nothing stale, no signal. */
+  fired = FALSE;
+  g_assert_false (spin_until (&fired, 1000));
+  g_signal_handler_disconnect (backend, handler);
+  rb_test_assert_finalized_soon (g_steal_pointer (&backend));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -292,6 +382,7 @@ main (int   argc,
   ADD ("/backend/local/get/errors", test_get_run_errors);
   ADD ("/backend/local/changed/stamp", test_changed_on_stamp);
   ADD ("/backend/local/changed/new-run-folder", test_changed_on_new_run_folder);
+  ADD ("/backend/local/changed/stale-index", test_changed_on_stale_index);
 #undef ADD
 
   return g_test_run ();

@@ -622,14 +622,10 @@ test_sample_folder (void)
 
 /* Summary and detail JSON of every run, in list order. */
 static char *
-list_json (Fixture *f)
+runs_json (GPtrArray *runs)
 {
-  g_autoptr(GPtrArray) runs = NULL;
-  g_autoptr(GError) error = NULL;
   GString *out = g_string_new (NULL);
 
-  runs = rb_run_store_list_all (f->store, NULL, &error);
-  g_assert_no_error (error);
   for (guint i = 0; i < runs->len; i++)
     {
       RbRun *run = g_ptr_array_index (runs, i);
@@ -644,6 +640,39 @@ list_json (Fixture *f)
       g_string_append_printf (out, "%s\n%s\n", summary_text, detail_text);
     }
   return g_string_free (out, FALSE);
+}
+
+static char *
+list_json (Fixture *f)
+{
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  runs = rb_run_store_list_all (f->store, NULL, &error);
+  g_assert_no_error (error);
+  return runs_json (runs);
+}
+
+static char *
+list_unchecked_json (Fixture *f)
+{
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  runs = rb_run_store_list_unchecked (f->store, NULL, &error);
+  g_assert_no_error (error);
+  return runs_json (runs);
+}
+
+static gboolean
+check_index_stale (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean stale = TRUE;
+
+  g_assert_true (rb_run_store_check_index (f->store, &stale, NULL, &error));
+  g_assert_no_error (error);
+  return stale;
 }
 
 static char *
@@ -776,7 +805,14 @@ test_index_corrupt (Fixture       *f,
         g_autofree char *bad = g_memdup2 (good, len);
         g_autoptr(GPtrArray) runs = NULL;
 
+        g_autofree char *unchecked = NULL;
+
         bad[at] ^= 0x5a;
+        rb_test_write_file (path, bad, (gssize) len);
+        /* The checksum catches any one flipped byte: the damaged index is
+         * not used, even without checking the files. */
+        unchecked = list_unchecked_json (f);
+        g_assert_cmpstr (unchecked, ==, fresh);
         rb_test_write_file (path, bad, (gssize) len);
         runs = rb_run_store_list_all (f->store, NULL, NULL);
         g_assert_nonnull (runs);
@@ -791,6 +827,78 @@ test_index_corrupt (Fixture       *f,
 
     g_assert_cmpstr (listed, ==, fresh);
   }
+}
+
+/* What the app shows first (straight from the index) and the check that
+ * follows it: the same bytes as a checked listing once checked, and
+ * "stale" exactly when a shown run changed behind the index or is gone. */
+static void
+test_index_unchecked (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *runs_dir = g_build_filename (f->data_dir, "runs", NULL);
+  g_autofree char *run5 = g_build_filename (runs_dir, "run-5", NULL);
+  g_autofree char *run6 = g_build_filename (runs_dir, "run-6", NULL);
+  g_autofree char *fresh = NULL;
+  g_autofree char *shown = NULL;
+
+  add_cached_runs (f);
+  /* No index yet: every run is read, nothing is stale. */
+  shown = list_unchecked_json (f);
+  fresh = list_json (f);
+  g_assert_cmpstr (shown, ==, fresh);
+  g_assert_false (check_index_stale (f));
+  g_clear_pointer (&shown, g_free);
+  shown = list_unchecked_json (f);
+  g_assert_cmpstr (shown, ==, fresh);
+
+  /* A run written after the index: read from disk, so not stale. */
+  make_run (f, "runs", "run-6", "echo", "Echo", "simulation", "2026-03-01T00:00:00Z", 0, FALSE);
+  g_clear_pointer (&shown, g_free);
+  shown = list_unchecked_json (f);
+  g_assert_nonnull (strstr (shown, "\"runId\":\"run-6\""));
+  g_assert_false (check_index_stale (f));
+
+  /* Rewritten in place behind the index: the first listing still shows
+   * the old title (that is the point: no stat per run), the check says
+   * stale and renews the index, and the next listing is right. */
+  put (runs_dir, "run-5/model/metadata.json",
+       "{\"templateId\": \"delta\", \"templateTitle\": \"Epsil\", \"templateVersion\": \"2.0.0\",\n"
+       " \"mode\": \"Simulation\", \"parameters\": {\"n\": 3, \"x\": 1.5, \"s\": \"t\", \"b\": true}}\n");
+  g_clear_pointer (&shown, g_free);
+  shown = list_unchecked_json (f);
+  g_assert_nonnull (strstr (shown, "\"templateTitle\":\"Delta\""));
+  g_assert_true (check_index_stale (f));
+  g_assert_false (check_index_stale (f));
+  g_clear_pointer (&shown, g_free);
+  g_clear_pointer (&fresh, g_free);
+  shown = list_unchecked_json (f);
+  fresh = list_json (f);
+  g_assert_cmpstr (shown, ==, fresh);
+  g_assert_nonnull (strstr (shown, "\"templateTitle\":\"Epsil\""));
+
+  /* Telemetry appears for a cached run: stale, then read every time. */
+  put (runs_dir, "run-5/model/telemetry/telemetry-manifest.json",
+       "{\"files\": [{\"nodeId\": \"Queue\"}], \"warnings\": [{\"code\": \"t\"}]}\n");
+  g_assert_true (check_index_stale (f));
+  g_assert_false (check_index_stale (f));
+  g_clear_pointer (&shown, g_free);
+  g_clear_pointer (&fresh, g_free);
+  shown = list_unchecked_json (f);
+  fresh = list_json (f);
+  g_assert_cmpstr (shown, ==, fresh);
+
+  /* A deleted run is never listed, and its entry makes the check stale. */
+  rb_test_remove_tree (run5);
+  g_clear_pointer (&shown, g_free);
+  shown = list_unchecked_json (f);
+  g_assert_null (strstr (shown, "run-5"));
+  g_clear_pointer (&fresh, g_free);
+  fresh = list_json (f);
+  g_assert_cmpstr (shown, ==, fresh);
+  rb_test_remove_tree (run6);
+  g_assert_true (check_index_stale (f));
+  g_assert_false (check_index_stale (f));
 }
 
 /* A folder Runboard did not set up (no .runboard/) is never written to. */
@@ -831,6 +939,7 @@ main (int argc, char **argv)
   ADD ("/run-store/index/same-as-fresh", test_index_same_as_fresh);
   ADD ("/run-store/index/changes", test_index_changes);
   ADD ("/run-store/index/corrupt", test_index_corrupt);
+  ADD ("/run-store/index/unchecked", test_index_unchecked);
   ADD ("/run-store/index/foreign-folder", test_index_not_in_foreign_folder);
 #undef ADD
 
