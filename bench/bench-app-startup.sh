@@ -19,32 +19,43 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 if [ "${1:-}" = "--measure-app" ]; then
-  # Inside xvfb-run: $2 = app, $3 = data folder
+  # Inside xvfb-run: $2 = app, $3 = data folder. The app prints one line
+  # when the first frame with the listed runs is painted
+  # (RUNBOARD_REPORT_FIRST_PAINT=1, see src/app/rb-window.c); the time is
+  # from just before exec to that frame, so it includes process start,
+  # GTK and libadwaita start-up, the listing and the first rows.
+  log=$(mktemp)
   start=$(date +%s%N)
-  "$2" --data-dir "$3" >/dev/null 2>&1 &
+  RUNBOARD_REPORT_FIRST_PAINT=1 "$2" --data-dir "$3" >/dev/null 2>"$log" &
   pid=$!
-  # CPU ticks (1/100 s) of the last 10 samples, 100 ms apart: quiet when
-  # they add up to under 25 ticks in one second (a busy app uses ~100).
-  hist=""
-  while kill -0 "$pid" 2>/dev/null; do
-    cpu=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-    hist="$hist $cpu"
-    set -- $hist
-    if [ $# -gt 10 ]; then
-      shift
-      hist="$*"
-      if [ $((cpu - $1)) -lt 25 ] && [ "$cpu" -gt 25 ]; then
-        now=$(date +%s%N)
-        rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
-        echo "app: list shown (CPU quiet) after $(( (now - start) / 1000000 - 1000 )) ms, VmRSS $((rss / 1024)) MB, CPU $((cpu * 10)) ms"
-        kill "$pid"; wait "$pid" 2>/dev/null || true
-        exit 0
-      fi
-    fi
-    sleep 0.1
+  for _ in $(seq 1 600); do
+    grep -q "first list paint" "$log" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
   done
-  echo "app: exited before going idle" >&2
-  exit 1
+  line=$(grep "first list paint" "$log" || true)
+  if [ -z "$line" ]; then
+    echo "app: no first list paint within 30 s" >&2
+    kill "$pid" 2>/dev/null; rm -f "$log"; exit 1
+  fi
+  painted=$(echo "$line" | sed -n 's/.*paint at \([0-9]*\),.*/\1/p')
+  runs=$(echo "$line" | sed -n 's/.*, \([0-9]*\) runs,.*/\1/p')
+  rss=$(echo "$line" | sed -n 's/.*VmRSS \([0-9]*\) kB.*/\1/p')
+  echo "app: first list paint after $(( painted / 1000 - start / 1000000 )) ms, $runs runs, VmRSS $((rss / 1024)) MB"
+  # Then the background check of the index against the files runs; RSS
+  # once the app is idle again (CPU under 10 % over one second).
+  prev=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  for _ in $(seq 1 120); do
+    sleep 1
+    cpu=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    [ $((cpu - prev)) -lt 10 ] && break
+    prev=$cpu
+  done
+  rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+  echo "app: idle after $(( ($(date +%s%N) - start) / 1000000 )) ms, VmRSS $((rss / 1024)) MB, CPU $((cpu * 10)) ms"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  rm -f "$log"
+  exit 0
 fi
 
 build=${1:-build-release}

@@ -9,6 +9,9 @@
  * that run after the first load (used for screenshots and by hand), and
  * RUNBOARD_ACTIVATE=<action> (e.g. win.generate-telemetry) activates that
  * action once the selected run's detail is shown (screenshots of dialogs).
+ * RUNBOARD_REPORT_FIRST_PAINT=1 prints one line to stderr when the first
+ * frame with the listed runs has been painted (bench/bench-app-startup.sh):
+ * "runboard: first list paint at <µs since the epoch>, <runs> runs, VmRSS <kB> kB".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,6 +20,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "rb-format.h"
@@ -77,6 +81,7 @@ struct _RbWindow
   guint                 backend_generation : 1;   /* the backend's capability */
   guint                 replaying : 1;
   guint                 constructed : 1;
+  guint                 first_paint_reported : 1;
 };
 
 G_DEFINE_FINAL_TYPE (RbWindow, rb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -99,19 +104,26 @@ static void show_selected (RbWindow *self,
  * Helpers
  */
 
+/* @button_label and @button_action: the page's one button (NULL: none). */
 static void
 show_status (RbWindow   *self,
              const char *icon_name,
              const char *title,
              const char *description,
-             gboolean    can_retry)
+             const char *button_label,
+             const char *button_action)
 {
   g_autofree char *escaped = g_markup_escape_text (description, -1);
 
   adw_status_page_set_icon_name (self->status_page, icon_name);
   adw_status_page_set_title (self->status_page, title);
   adw_status_page_set_description (self->status_page, escaped);
-  gtk_widget_set_visible (self->status_button, can_retry);
+  gtk_widget_set_visible (self->status_button, button_label != NULL);
+  if (button_label != NULL)
+    {
+      gtk_button_set_label (GTK_BUTTON (self->status_button), button_label);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->status_button), button_action);
+    }
   gtk_stack_set_visible_child_name (self->main_stack, "status");
 }
 
@@ -151,7 +163,7 @@ update_list_state (RbWindow *self)
     {
       show_status (self, "view-list-bullet-symbolic", _("No Runs Yet"),
                    _("Runs created in this data folder appear here as soon as they are written."),
-                   FALSE);
+                   _("_New Run…"), "win.new-run");
       return;
     }
 
@@ -298,6 +310,43 @@ on_sort_settings_changed_cb (RbWindow   *self,
  * Loading
  */
 
+static guint64
+read_vm_rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, "\nVmRSS:")) == NULL)
+    return 0;
+  return g_ascii_strtoull (line + strlen ("\nVmRSS:"), NULL, 10);
+}
+
+static void
+on_first_list_paint_cb (RbWindow      *self,
+                        GdkFrameClock *clock)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_list_paint_cb, self);
+  g_printerr ("runboard: first list paint at %" G_GINT64_FORMAT ", %u runs, VmRSS %" G_GUINT64_FORMAT " kB\n",
+              g_get_real_time (), g_list_model_get_n_items (G_LIST_MODEL (self->runs)),
+              read_vm_rss_kb ());
+}
+
+/* For the start-up benchmark: the frame after the first listing. */
+static void
+report_first_paint (RbWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->first_paint_reported || clock == NULL ||
+      g_strcmp0 (g_getenv ("RUNBOARD_REPORT_FIRST_PAINT"), "1") != 0)
+    return;
+  self->first_paint_reported = TRUE;
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_first_list_paint_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 apply_runs (RbWindow  *self,
             GPtrArray *runs)
@@ -325,6 +374,7 @@ apply_runs (RbWindow  *self,
   self->updating = FALSE;
 
   update_list_state (self);
+  report_first_paint (self);
 
   /* Refetch the detail too: the run itself may have changed. */
   show_selected (self, FALSE);
@@ -351,7 +401,8 @@ list_runs_cb (GObject      *object,
       g_debug ("Listing runs failed: %s", error->message);
 
       if (g_list_model_get_n_items (G_LIST_MODEL (self->runs)) == 0)
-        show_status (self, "dialog-error-symbolic", _("Can't Read Runs"), error->message, TRUE);
+        show_status (self, "dialog-error-symbolic", _("Can't Read Runs"), error->message,
+                     _("_Retry"), "win.refresh");
       else
         adw_toast_overlay_add_toast (self->toast_overlay,
                                      adw_toast_new (_("Could not refresh the run list")));
@@ -857,7 +908,7 @@ rb_window_constructed (GObject *object)
                    _("This version of Runboard can only show runs stored on this computer: "
                      "connecting to a Runboard server arrives in a later version. "
                      "Start Runboard without --server to browse local runs."),
-                   FALSE);
+                   NULL, NULL);
       return;
     }
 
