@@ -66,7 +66,7 @@ cli="$build/src/cli/runboard-cli"
 app="$build/src/app/runboard"
 data=${RUNBOARD_BENCH_DIR:-/dev/shm/runboard-bench-$count}
 
-ninja -C "$build" src/cli/runboard-cli src/app/runboard >/dev/null
+ninja -C "$build" src/cli/runboard-cli src/app/runboard data/gschemas.compiled >/dev/null
 export RUNBOARD_TEMPLATE_DIR="$src/data/templates"
 export GSETTINGS_SCHEMA_DIR="$build/data" GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
 
