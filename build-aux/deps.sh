@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Runboard needs, skipping what is present.
-# Usage: build-aux/deps.sh build|test
+# Usage: build-aux/deps.sh build|test|ci|bench
+#   test:  + what the test suite needs (Xvfb, D-Bus, python3-jsonschema)
+#   ci:    + what .ci/run adds: curl and wrk (tests/stress), clang 14 with its
+#          compiler-rt (ASan/UBSan and the libFuzzer runtime, libclang-rt-14-dev)
+#   bench: + what bench/run-all.sh needs: wrk, nginx-light, hyperfine, curl, Xvfb
 # As root it runs apt-get; otherwise it tries `sudo -n`; failing both it
 # prints the missing packages and exits 1.
 set -euo pipefail
@@ -12,11 +16,17 @@ build_pkgs=(
   desktop-file-utils appstream adwaita-icon-theme fonts-cantarell
 )
 test_pkgs=(xvfb xauth dbus-daemon python3 python3-jsonschema)
+ci_pkgs=(curl wrk clang-14 clang libclang-rt-14-dev)
+bench_pkgs=(curl wrk nginx-light hyperfine xvfb xauth python3)
 
 want=("${build_pkgs[@]}")
-if [ "${1:-build}" = test ]; then
-  want+=("${test_pkgs[@]}")
-fi
+case "${1:-build}" in
+  build) ;;
+  test) want+=("${test_pkgs[@]}") ;;
+  ci) want+=("${test_pkgs[@]}" "${ci_pkgs[@]}") ;;
+  bench) want+=("${bench_pkgs[@]}") ;;
+  *) echo "Usage: build-aux/deps.sh build|test|ci|bench" >&2; exit 2 ;;
+esac
 
 missing=()
 for pkg in "${want[@]}"; do

@@ -23,7 +23,7 @@
 #define LABEL_GAP     6.0
 #define TICK_LEN      4.0
 #define LINE_WIDTH    2.0
-#define OVERLAY_WIDTH 1.25
+#define OVERLAY_WIDTH 7.0   /* under the 2 px line: 2.5 px of dashes each side */
 
 typedef struct
 {
@@ -632,7 +632,7 @@ draw_series (RbSeriesChart *self,
              const Layout  *l,
              gboolean       dark)
 {
-  static const double dashes[] = { 5.0, 3.0 };
+  static const double dashes[] = { 6.0, 4.0 };
   gboolean dense = is_dense (l);
 
   cairo_save (cr);
@@ -652,6 +652,33 @@ draw_series (RbSeriesChart *self,
 
       rb_series_chart_get_metric_color (metric, dark, &color);
 
+      /* The source run's series first, under the replay's: a wider,
+       * lighter dashed line, so where the two agree the solid line runs
+       * through a dashed edging (still visible: a replay's series often
+       * equal its source's exactly) and where they drift the dashes
+       * stand apart. Dense, it is a see-through band. */
+      if (self->overlay[metric].n > 0)
+        {
+          cairo_new_path (cr);
+          if (dense)
+            {
+              trace_band (cr, l, &self->overlay[metric], OVERLAY_WIDTH);
+              set_source (cr, &color, 0.4);
+              cairo_fill (cr);
+            }
+          else
+            {
+              trace_series (cr, l, &self->overlay[metric]);
+              set_source (cr, &color, 0.35);
+              cairo_set_line_width (cr, OVERLAY_WIDTH);
+              cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
+              /* Butt ends: round ones this wide would close the gaps. */
+              cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+              cairo_stroke (cr);
+              cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+            }
+        }
+
       if (self->series[metric].n > 0)
         {
           cairo_new_path (cr);
@@ -666,28 +693,6 @@ draw_series (RbSeriesChart *self,
               trace_series (cr, l, &self->series[metric]);
               cairo_set_line_width (cr, LINE_WIDTH);
               cairo_set_dash (cr, NULL, 0, 0);
-              cairo_stroke (cr);
-            }
-        }
-
-      /* The source run's series on top: where they agree it merges into
-       * the solid line, where they drift the dashes stand apart. Dense,
-       * it is a see-through band. */
-      if (self->overlay[metric].n > 0)
-        {
-          cairo_new_path (cr);
-          if (dense)
-            {
-              trace_band (cr, l, &self->overlay[metric], OVERLAY_WIDTH);
-              set_source (cr, &color, 0.4);
-              cairo_fill (cr);
-            }
-          else
-            {
-              trace_series (cr, l, &self->overlay[metric]);
-              set_source (cr, &color, 0.85);
-              cairo_set_line_width (cr, OVERLAY_WIDTH);
-              cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
               cairo_stroke (cr);
             }
         }

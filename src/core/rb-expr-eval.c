@@ -175,7 +175,7 @@ typedef struct
       {                                                                 \
         out->is_const = TRUE;                                           \
         out->c = RULE (a[0].c);                                         \
-        return TRUE;                                                    \
+        return;                                                         \
       }                                                                 \
     for (guint t = 0; t < n; t++)                                       \
       dst[t] = RULE (a[0].p[t]);                                        \
@@ -187,7 +187,7 @@ typedef struct
       {                                                                 \
         out->is_const = TRUE;                                           \
         out->c = RULE (a[0].c, a[1].c);                                 \
-        return TRUE;                                                    \
+        return;                                                         \
       }                                                                 \
     else if (a[0].is_const)                                             \
       {                                                                 \
@@ -209,64 +209,43 @@ typedef struct
       }                                                                 \
   } G_STMT_END
 
-/* Evaluates @node; a series result is written to @dst (or, for a plain
- * reference, points at the node's series). Argument 0 goes to @dst,
- * argument i ≥ 1 to scratch buffer level + i − 1; every operation below may
- * run in place (its output index never precedes an input index still to be
- * read). */
-static gboolean
-eval_vec (VecContext        *ctx,
-          const RbExprNode  *node,
-          double            *dst,
-          guint              level,
-          Val               *out,
-          GError           **error)
+/* Leaves have no arguments and are never given a frame below. */
+static inline gboolean
+is_leaf (const RbExprNode *node)
 {
-  Val a[RB_EXPR_MAX_ARGS];
-  const guint n = ctx->n;
+  return node->op == RB_EXPR_NUM || node->op == RB_EXPR_REF;
+}
 
-  switch (node->op)
+static gboolean
+eval_leaf_vec (const VecContext  *ctx,
+               const RbExprNode  *node,
+               Val               *out,
+               GError           **error)
+{
+  if (node->op == RB_EXPR_NUM)
     {
-    case RB_EXPR_NUM:
       out->is_const = TRUE;
       out->c = node->value;
       return TRUE;
-
-    case RB_EXPR_REF:
-      out->is_const = FALSE;
-      out->p = ctx->lookup (node->name, ctx->user_data);
-      if (out->p == NULL)
-        return fail_unknown (node, error);
-      return TRUE;
-
-    case RB_EXPR_ARRAY:
-    case RB_EXPR_NEG:
-    case RB_EXPR_ADD:
-    case RB_EXPR_SUB:
-    case RB_EXPR_MUL:
-    case RB_EXPR_DIV:
-    case RB_EXPR_MIN:
-    case RB_EXPR_MAX:
-    case RB_EXPR_CLAMP:
-    case RB_EXPR_SHIFT:
-    case RB_EXPR_CONV:
-    case RB_EXPR_PULSE:
-    case RB_EXPR_STEP:
-    case RB_EXPR_MOD:
-    case RB_EXPR_FLOOR:
-    case RB_EXPR_CEIL:
-    case RB_EXPR_ROUND:
-    default:
-      break;
     }
+  out->is_const = FALSE;
+  out->p = ctx->lookup (node->name, ctx->user_data);
+  if (out->p == NULL)
+    return fail_unknown (node, error);
+  return TRUE;
+}
 
-  for (guint i = 0; i < node->n_args; i++)
-    {
-      double *arg_dst = i == 0 ? dst : ctx->scratch + (gsize) (level + i - 1) * n;
-
-      if (!eval_vec (ctx, node->args[i], arg_dst, level + i, &a[i], error))
-        return FALSE;
-    }
+/* Applies @node's operation to its computed arguments @a; a series result
+ * is written to @dst. Every operation may run in place (its output index
+ * never precedes an input index still to be read). */
+static void
+apply_vec (const VecContext *ctx,
+           const RbExprNode *node,
+           double           *dst,
+           Val              *a,
+           Val              *out)
+{
+  const guint n = ctx->n;
 
   out->is_const = FALSE;
   out->p = dst;
@@ -291,7 +270,7 @@ eval_vec (VecContext        *ctx,
         {
           out->is_const = TRUE;
           out->c = rule_clamp (a[0].c, a[1].c, a[2].c);
-          return TRUE;
+          return;
         }
       for (guint t = 0; t < n; t++)
         dst[t] = rule_clamp (VAL_AT (a[0], t), VAL_AT (a[1], t), VAL_AT (a[2], t));
@@ -352,8 +331,86 @@ eval_vec (VecContext        *ctx,
     default:
       g_assert_not_reached ();
     }
+}
 
-  return TRUE;
+/* Frames of the walks below: trees up to this depth need no allocation. */
+#define SMALL_DEPTH 32
+
+/* One operation being evaluated: @next of its arguments are in @a. */
+typedef struct
+{
+  const RbExprNode *node;
+  double           *dst;
+  guint             level;
+  guint             next;
+  Val               a[RB_EXPR_MAX_ARGS];
+} VecFrame;
+
+/* Evaluates @root without recursion (the tree may be MAX_DEPTH deep, see
+ * rb-expr.c): a stack of at most root->depth frames. Argument 0 of a node
+ * is computed into the node's own destination, argument i ≥ 1 into scratch
+ * buffer level + i − 1, where level is the node's; argument i's level is
+ * level + i. A series result is written to @dst (or, for a plain reference,
+ * points at the node's series). */
+static gboolean
+eval_vec (VecContext        *ctx,
+          const RbExprNode  *root,
+          double            *dst,
+          Val               *result,
+          GError           **error)
+{
+  VecFrame small[SMALL_DEPTH];
+  g_autofree VecFrame *heap = NULL;
+  VecFrame *frames = small;
+  guint top = 0;
+
+  if (is_leaf (root))
+    return eval_leaf_vec (ctx, root, result, error);
+  if (root->depth > SMALL_DEPTH)
+    frames = heap = g_new (VecFrame, root->depth);
+
+  frames[0].node = root;
+  frames[0].dst = dst;
+  frames[0].level = 0;
+  frames[0].next = 0;
+  for (;;)
+    {
+      VecFrame *frame = &frames[top];
+
+      if (frame->next < frame->node->n_args)
+        {
+          const guint i = frame->next;
+          const RbExprNode *arg = frame->node->args[i];
+
+          if (is_leaf (arg))
+            {
+              if (!eval_leaf_vec (ctx, arg, &frame->a[i], error))
+                return FALSE;
+              frame->next++;
+            }
+          else
+            {
+              VecFrame *child = &frames[++top];
+
+              child->node = arg;
+              child->dst = i == 0 ? frame->dst
+                                  : ctx->scratch + (gsize) (frame->level + i - 1) * ctx->n;
+              child->level = frame->level + i;
+              child->next = 0;
+            }
+          continue;
+        }
+
+      if (top == 0)
+        {
+          apply_vec (ctx, frame->node, frame->dst, frame->a, result);
+          return TRUE;
+        }
+      apply_vec (ctx, frame->node, frame->dst, frame->a,
+                 &frames[top - 1].a[frames[top - 1].next]);
+      top--;
+      frames[top].next++;
+    }
 }
 
 gboolean
@@ -381,7 +438,7 @@ rb_expr_eval (const RbExpr  *expr,
   ctx.user_data = user_data;
   ctx.scratch = scratch;
 
-  if (!eval_vec (&ctx, expr->root, out, 0, &result, error))
+  if (!eval_vec (&ctx, expr->root, out, &result, error))
     return FALSE;
 
   if (result.is_const)
@@ -405,68 +462,66 @@ typedef struct
 } BinContext;
 
 static gboolean
-eval_bin (BinContext        *ctx,
-          const RbExprNode  *node,
-          guint              t,
-          double            *out,
-          GError           **error)
+eval_leaf_bin (const BinContext  *ctx,
+               const RbExprNode  *node,
+               guint              t,
+               double            *out,
+               GError           **error)
 {
-  double a[RB_EXPR_MAX_ARGS] = { 0 };
+  const double *series;
 
-  switch (node->op)
+  if (node->op == RB_EXPR_NUM)
     {
-    case RB_EXPR_NUM:
       *out = node->value;
       return TRUE;
+    }
+  series = ctx->lookup (node->name, ctx->user_data);
+  if (series == NULL)
+    return fail_unknown (node, error);
+  *out = series[t];
+  return TRUE;
+}
 
-    case RB_EXPR_REF:
-      {
-        const double *series = ctx->lookup (node->name, ctx->user_data);
+/* One operation being evaluated at bin @t: it needs @visits argument
+ * values (SHIFT: argument 0 at t − k, or none before bin k; CONV: argument
+ * 0 at t, t − 1, …; PULSE: its amplitude at t on a pulse bin only; others:
+ * each argument at t), @next of which are done. */
+typedef struct
+{
+  const RbExprNode *node;
+  guint             t;
+  guint             visits;
+  guint             next;
+  double            a[RB_EXPR_MAX_ARGS];
+  double            sum;   /* CONV */
+} BinFrame;
 
-        if (series == NULL)
-          return fail_unknown (node, error);
-        *out = series[t];
-        return TRUE;
-      }
-
+static void
+bin_frame_init (BinFrame         *frame,
+                const RbExprNode *node,
+                guint             t)
+{
+  frame->node = node;
+  frame->t = t;
+  frame->next = 0;
+  frame->sum = 0.0;
+  frame->a[0] = frame->a[1] = frame->a[2] = 0.0;
+  switch (node->op)
+    {
     case RB_EXPR_SHIFT:
-      if (t < node->lag)
-        {
-          *out = 0.0;
-          return TRUE;
-        }
-      return eval_bin (ctx, node->args[0], t - node->lag, out, error);
+      frame->visits = t < node->lag ? 0 : 1;
+      break;
 
     case RB_EXPR_CONV:
-      {
-        guint terms = conv_terms (t, node->kernel_len);
-        double sum = 0.0;
-
-        for (guint j = 0; j < terms; j++)
-          {
-            double x;
-
-            if (!eval_bin (ctx, node->args[0], t - j, &x, error))
-              return FALSE;
-            sum = rule_conv_term (sum, node->kernel[j], x);
-          }
-        *out = sum;
-        return TRUE;
-      }
+      frame->visits = conv_terms (t, node->kernel_len);
+      break;
 
     case RB_EXPR_PULSE:
-      if (!rule_pulse_hits (t, node->period, node->phase))
-        {
-          *out = 0.0;
-          return TRUE;
-        }
-      if (node->n_args == 0)
-        {
-          *out = 1.0;
-          return TRUE;
-        }
-      return eval_bin (ctx, node->args[0], t, out, error);
+      frame->visits = rule_pulse_hits (t, node->period, node->phase) ? node->n_args : 0;
+      break;
 
+    case RB_EXPR_NUM:
+    case RB_EXPR_REF:
     case RB_EXPR_ARRAY:
     case RB_EXPR_NEG:
     case RB_EXPR_ADD:
@@ -482,38 +537,151 @@ eval_bin (BinContext        *ctx,
     case RB_EXPR_CEIL:
     case RB_EXPR_ROUND:
     default:
+      frame->visits = node->n_args;
       break;
     }
+}
 
-  for (guint i = 0; i < node->n_args; i++)
-    if (!eval_bin (ctx, node->args[i], t, &a[i], error))
-      return FALSE;
+/* The argument and bin of visit @frame->next. */
+static const RbExprNode *
+bin_frame_arg (const BinFrame *frame,
+               guint          *t)
+{
+  const RbExprNode *node = frame->node;
 
   switch (node->op)
     {
-    case RB_EXPR_NEG:   *out = rule_neg (a[0]);                break;
-    case RB_EXPR_FLOOR: *out = rule_floor (a[0]);              break;
-    case RB_EXPR_CEIL:  *out = rule_ceil (a[0]);               break;
-    case RB_EXPR_ROUND: *out = rule_round (a[0]);              break;
-    case RB_EXPR_ADD:   *out = rule_add (a[0], a[1]);          break;
-    case RB_EXPR_SUB:   *out = rule_sub (a[0], a[1]);          break;
-    case RB_EXPR_MUL:   *out = rule_mul (a[0], a[1]);          break;
-    case RB_EXPR_DIV:   *out = rule_div (a[0], a[1]);          break;
-    case RB_EXPR_MIN:   *out = rule_min (a[0], a[1]);          break;
-    case RB_EXPR_MAX:   *out = rule_max (a[0], a[1]);          break;
-    case RB_EXPR_STEP:  *out = rule_step (a[0], a[1]);         break;
-    case RB_EXPR_MOD:   *out = rule_mod (a[0], a[1]);          break;
-    case RB_EXPR_CLAMP: *out = rule_clamp (a[0], a[1], a[2]);  break;
+    case RB_EXPR_SHIFT:
+      *t = frame->t - node->lag;
+      return node->args[0];
+
+    case RB_EXPR_CONV:
+      *t = frame->t - frame->next;
+      return node->args[0];
+
     case RB_EXPR_NUM:
     case RB_EXPR_REF:
     case RB_EXPR_ARRAY:
-    case RB_EXPR_SHIFT:
-    case RB_EXPR_CONV:
     case RB_EXPR_PULSE:
+    case RB_EXPR_NEG:
+    case RB_EXPR_ADD:
+    case RB_EXPR_SUB:
+    case RB_EXPR_MUL:
+    case RB_EXPR_DIV:
+    case RB_EXPR_MIN:
+    case RB_EXPR_MAX:
+    case RB_EXPR_CLAMP:
+    case RB_EXPR_STEP:
+    case RB_EXPR_MOD:
+    case RB_EXPR_FLOOR:
+    case RB_EXPR_CEIL:
+    case RB_EXPR_ROUND:
+    default:
+      *t = frame->t;
+      return node->args[frame->next];
+    }
+}
+
+/* Takes the value of visit @frame->next. */
+static void
+bin_frame_take (BinFrame *frame,
+                double    value)
+{
+  if (frame->node->op == RB_EXPR_CONV)
+    frame->sum = rule_conv_term (frame->sum, frame->node->kernel[frame->next], value);
+  else
+    frame->a[frame->next] = value;
+  frame->next++;
+}
+
+/* The node's value once every visit is done. */
+static double
+bin_frame_value (const BinFrame *frame)
+{
+  const RbExprNode *node = frame->node;
+  const double *a = frame->a;
+
+  switch (node->op)
+    {
+    case RB_EXPR_NEG:   return rule_neg (a[0]);
+    case RB_EXPR_FLOOR: return rule_floor (a[0]);
+    case RB_EXPR_CEIL:  return rule_ceil (a[0]);
+    case RB_EXPR_ROUND: return rule_round (a[0]);
+    case RB_EXPR_ADD:   return rule_add (a[0], a[1]);
+    case RB_EXPR_SUB:   return rule_sub (a[0], a[1]);
+    case RB_EXPR_MUL:   return rule_mul (a[0], a[1]);
+    case RB_EXPR_DIV:   return rule_div (a[0], a[1]);
+    case RB_EXPR_MIN:   return rule_min (a[0], a[1]);
+    case RB_EXPR_MAX:   return rule_max (a[0], a[1]);
+    case RB_EXPR_STEP:  return rule_step (a[0], a[1]);
+    case RB_EXPR_MOD:   return rule_mod (a[0], a[1]);
+    case RB_EXPR_CLAMP: return rule_clamp (a[0], a[1], a[2]);
+    case RB_EXPR_SHIFT: return frame->visits == 0 ? 0.0 : a[0];
+    case RB_EXPR_CONV:  return frame->sum;
+    case RB_EXPR_PULSE:
+      if (!rule_pulse_hits (frame->t, node->period, node->phase))
+        return 0.0;
+      return node->n_args == 0 ? 1.0 : a[0];
+    case RB_EXPR_NUM:
+    case RB_EXPR_REF:
+    case RB_EXPR_ARRAY:
     default:
       g_assert_not_reached ();
     }
-  return TRUE;
+  return 0.0;
+}
+
+/* Evaluates @root at bin @t without recursion: a stack of at most
+ * root->depth frames. Arguments are evaluated in the same order as the
+ * vectorised evaluator's, so the first unknown reference is the same. */
+static gboolean
+eval_bin (BinContext        *ctx,
+          const RbExprNode  *root,
+          guint              t,
+          double            *out,
+          GError           **error)
+{
+  BinFrame small[SMALL_DEPTH];
+  g_autofree BinFrame *heap = NULL;
+  BinFrame *frames = small;
+  guint top = 0;
+
+  if (is_leaf (root))
+    return eval_leaf_bin (ctx, root, t, out, error);
+  if (root->depth > SMALL_DEPTH)
+    frames = heap = g_new (BinFrame, root->depth);
+
+  bin_frame_init (&frames[0], root, t);
+  for (;;)
+    {
+      BinFrame *frame = &frames[top];
+      double value;
+
+      if (frame->next < frame->visits)
+        {
+          guint arg_t;
+          const RbExprNode *arg = bin_frame_arg (frame, &arg_t);
+
+          if (is_leaf (arg))
+            {
+              if (!eval_leaf_bin (ctx, arg, arg_t, &value, error))
+                return FALSE;
+              bin_frame_take (frame, value);
+            }
+          else
+            bin_frame_init (&frames[++top], arg, arg_t);
+          continue;
+        }
+
+      value = bin_frame_value (frame);
+      if (top == 0)
+        {
+          *out = value;
+          return TRUE;
+        }
+      top--;
+      bin_frame_take (&frames[top], value);
+    }
 }
 
 gboolean

@@ -164,30 +164,28 @@ rb_expr_graph_add_dependency (RbExprGraph *graph,
   return TRUE;
 }
 
-static gboolean
-add_expr_edges (RbExprGraph       *graph,
-                guint              from,
-                const RbExprNode  *node,
-                gboolean           lagged,
-                GError           **error)
+typedef struct
 {
-  if (node->op == RB_EXPR_REF)
-    {
-      guint to;
+  RbExprGraph  *graph;
+  guint         from;
+  GError      **error;
+} AddEdges;
 
-      if (!rb_expr_graph_lookup (graph, node->name, &to))
-        {
-          g_set_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST,
-                       "unknown node '%s' at column %u", node->name, node->column);
-          return FALSE;
-        }
-      add_edge (graph, from, to, lagged);
-    }
-  if (node->op == RB_EXPR_SHIFT && node->lag >= 1)
-    lagged = TRUE;
-  for (guint i = 0; i < node->n_args; i++)
-    if (!add_expr_edges (graph, from, node->args[i], lagged, error))
+static gboolean
+add_ref_edge (const RbExprNode *ref,
+              gboolean          lagged,
+              gpointer          user_data)
+{
+  AddEdges *add = user_data;
+  guint to;
+
+  if (!rb_expr_graph_lookup (add->graph, ref->name, &to))
+    {
+      g_set_error (add->error, RB_ERROR, RB_ERROR_INVALID_REQUEST,
+                   "unknown node '%s' at column %u", ref->name, ref->column);
       return FALSE;
+    }
+  add_edge (add->graph, add->from, to, lagged);
   return TRUE;
 }
 
@@ -197,6 +195,7 @@ rb_expr_graph_add_expr (RbExprGraph   *graph,
                         const RbExpr  *expr,
                         GError       **error)
 {
+  AddEdges add;
   guint from;
 
   g_return_val_if_fail (graph != NULL, FALSE);
@@ -208,7 +207,10 @@ rb_expr_graph_add_expr (RbExprGraph   *graph,
                    "unknown node '%s'", node);
       return FALSE;
     }
-  return add_expr_edges (graph, from, expr->root, FALSE, error);
+  add.graph = graph;
+  add.from = from;
+  add.error = error;
+  return _rb_expr_foreach_ref (expr, add_ref_edge, &add);
 }
 
 static GArray *

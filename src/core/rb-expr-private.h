@@ -60,4 +60,17 @@ struct _RbExpr
 
 const char *_rb_expr_op_name (RbExprOp op);
 
+/* Called for each reference; @lagged: inside SHIFT(…, k ≥ 1). Return FALSE
+ * to stop. */
+typedef gboolean (*RbExprRefFunc) (const RbExprNode *ref,
+                                   gboolean          lagged,
+                                   gpointer          user_data);
+
+/* Calls @func for every reference of @expr in order of appearance in the
+ * text (pre-order, arguments left to right), without recursion. Returns
+ * FALSE when @func stopped it. */
+gboolean    _rb_expr_foreach_ref (const RbExpr  *expr,
+                                  RbExprRefFunc  func,
+                                  gpointer       user_data);
+
 G_END_DECLS

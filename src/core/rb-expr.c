@@ -12,9 +12,13 @@
 #include "rb-error.h"
 #include "rb-expr-private.h"
 
-/* Nesting of parentheses and calls, and depth of the tree (long chains such
- * as a + b + c … are left-deep): both bound the recursion of the parser and
- * of the evaluators. */
+/* MAX_NESTING bounds parentheses, calls and unary minus signs inside each
+ * other: the parser recurses once per level (a few frames each).
+ * MAX_DEPTH bounds the depth of the tree (long chains such as a + b + c …
+ * are left-deep, parsed by a loop): every walk over the tree (evaluators,
+ * printing, references, freeing) is iterative, so this limit only keeps
+ * memory and time per expression reasonable. Both limits are named in
+ * their error messages. */
 #define MAX_NESTING 200
 #define MAX_DEPTH   4000
 
@@ -55,15 +59,40 @@ _rb_expr_op_name (RbExprOp op)
 /* --- tree ---------------------------------------------------------------- */
 
 static void
-node_free (RbExprNode *node)
+node_free_one (RbExprNode *node)
 {
-  if (node == NULL)
-    return;
-  for (guint i = 0; i < node->n_args; i++)
-    node_free (node->args[i]);
   g_free (node->name);
   g_free (node->kernel);
   g_free (node);
+}
+
+/* Iterative, like every walk over the tree: its depth is bounded only by
+ * MAX_DEPTH, far deeper than a thread's stack allows recursion in a
+ * sanitizer build. */
+static void
+node_free (RbExprNode *node)
+{
+  g_autoptr(GPtrArray) stack = NULL;
+
+  if (node == NULL)
+    return;
+  if (node->n_args == 0)
+    {
+      node_free_one (node);
+      return;
+    }
+
+  stack = g_ptr_array_new ();
+  g_ptr_array_add (stack, node);
+  while (stack->len > 0)
+    {
+      RbExprNode *top = g_ptr_array_remove_index (stack, stack->len - 1);
+
+      for (guint i = 0; i < top->n_args; i++)
+        if (top->args[i] != NULL)
+          g_ptr_array_add (stack, top->args[i]);
+      node_free_one (top);
+    }
 }
 
 static RbExprNode *
@@ -407,6 +436,24 @@ finish_call (Parser     *parser,
   return TRUE;
 }
 
+/* Finished @node (at @at in the text), or NULL with the error when the tree
+ * has become deeper than MAX_DEPTH. */
+static RbExprNode *
+check_depth (Parser     *parser,
+             RbExprNode *node,
+             const char *at)
+{
+  if (node->depth > MAX_DEPTH)
+    {
+      fail_at (parser, at,
+               "expression is too long (more than " G_STRINGIFY (MAX_DEPTH)
+               " operations inside each other)");
+      node_free (node);
+      return NULL;
+    }
+  return node;
+}
+
 static RbExprNode *
 parse_call (Parser     *parser,
             const char *name_start,
@@ -486,7 +533,7 @@ parse_call (Parser     *parser,
       return NULL;
     }
   node_finish (call);
-  return call;
+  return check_depth (parser, call, name_start);
 }
 
 static RbExprNode *
@@ -567,15 +614,19 @@ parse_unary (Parser *parser)
   skip_space (parser);
   if (++parser->nesting > MAX_NESTING)
     {
-      fail_at (parser, parser->p, "expression is nested too deeply");
+      fail_at (parser, parser->p,
+               "expression is nested too deeply (more than "
+               G_STRINGIFY (MAX_NESTING)
+               " levels of parentheses, function calls and minus signs)");
       return NULL;
     }
 
   if (*parser->p == '-')
     {
+      const char *minus = parser->p;
       RbExprNode *operand;
 
-      node = node_new (RB_EXPR_NEG, column_of (parser, parser->p));
+      node = node_new (RB_EXPR_NEG, column_of (parser, minus));
       parser->p++;
       operand = parse_unary (parser);
       if (operand == NULL)
@@ -585,6 +636,7 @@ parse_unary (Parser *parser)
         }
       node->args[node->n_args++] = operand;
       node_finish (node);
+      node = check_depth (parser, node, minus);
     }
   else
     node = parse_primary (parser);
@@ -606,13 +658,7 @@ make_binary (Parser     *parser,
   node->args[1] = right;
   node->n_args = 2;
   node_finish (node);
-  if (node->depth > MAX_DEPTH)
-    {
-      fail_at (parser, at, "expression is too long");
-      node_free (node);
-      return NULL;
-    }
-  return node;
+  return check_depth (parser, node, at);
 }
 
 static RbExprNode *
@@ -746,12 +792,11 @@ append_number (GString *out,
   g_string_append (out, buf);
 }
 
+/* What comes before a node's first argument (all of a leaf). */
 static void
-append_node (GString          *out,
+append_open (GString          *out,
              const RbExprNode *node)
 {
-  static const char binary_ops[] = { '+', '-', '*', '/' };
-
   switch (node->op)
     {
     case RB_EXPR_NUM:
@@ -764,8 +809,6 @@ append_node (GString          *out,
 
     case RB_EXPR_NEG:
       g_string_append (out, "(-");
-      append_node (out, node->args[0]);
-      g_string_append_c (out, ')');
       break;
 
     case RB_EXPR_ADD:
@@ -773,10 +816,6 @@ append_node (GString          *out,
     case RB_EXPR_MUL:
     case RB_EXPR_DIV:
       g_string_append_c (out, '(');
-      append_node (out, node->args[0]);
-      g_string_append_printf (out, " %c ", binary_ops[node->op - RB_EXPR_ADD]);
-      append_node (out, node->args[1]);
-      g_string_append_c (out, ')');
       break;
 
     case RB_EXPR_ARRAY:
@@ -800,38 +839,85 @@ append_node (GString          *out,
           if (node->n_args > 0)
             g_string_append (out, ", ");
         }
-      for (guint i = 0; i < node->n_args; i++)
-        {
-          if (i > 0)
-            g_string_append (out, ", ");
-          append_node (out, node->args[i]);
-        }
-      if (node->op == RB_EXPR_SHIFT)
-        g_string_append_printf (out, ", %u", node->lag);
-      if (node->op == RB_EXPR_CONV)
-        {
-          g_string_append (out, ", [");
-          for (guint i = 0; i < node->kernel_len; i++)
-            {
-              if (i > 0)
-                g_string_append (out, ", ");
-              append_number (out, node->kernel[i]);
-            }
-          g_string_append_c (out, ']');
-        }
-      g_string_append_c (out, ')');
       break;
     }
 }
 
+/* What comes between argument i − 1 and argument i (i ≥ 1). */
+static void
+append_between (GString          *out,
+                const RbExprNode *node)
+{
+  static const char binary_ops[] = { '+', '-', '*', '/' };
+
+  if (node->op >= RB_EXPR_ADD && node->op <= RB_EXPR_DIV)
+    g_string_append_printf (out, " %c ", binary_ops[node->op - RB_EXPR_ADD]);
+  else
+    g_string_append (out, ", ");
+}
+
+/* What comes after the last argument. */
+static void
+append_close (GString          *out,
+              const RbExprNode *node)
+{
+  if (node->op == RB_EXPR_NUM || node->op == RB_EXPR_REF)
+    return;
+  if (node->op == RB_EXPR_SHIFT)
+    g_string_append_printf (out, ", %u", node->lag);
+  if (node->op == RB_EXPR_CONV)
+    {
+      g_string_append (out, ", [");
+      for (guint i = 0; i < node->kernel_len; i++)
+        {
+          if (i > 0)
+            g_string_append (out, ", ");
+          append_number (out, node->kernel[i]);
+        }
+      g_string_append_c (out, ']');
+    }
+  g_string_append_c (out, ')');
+}
+
+typedef struct
+{
+  const RbExprNode *node;
+  guint             next;   /* next argument to print */
+} PrintFrame;
+
 char *
 rb_expr_to_string (const RbExpr *expr)
 {
-  GString *out = g_string_new (NULL);
+  GString *out;
+  g_autoptr(GArray) stack = NULL;
 
   g_return_val_if_fail (expr != NULL, NULL);
 
-  append_node (out, expr->root);
+  out = g_string_new (NULL);
+  stack = g_array_sized_new (FALSE, FALSE, sizeof (PrintFrame), expr->root->depth);
+  append_open (out, expr->root);
+  g_array_append_vals (stack, &(PrintFrame) { expr->root, 0 }, 1);
+  while (stack->len > 0)
+    {
+      PrintFrame *top = &g_array_index (stack, PrintFrame, stack->len - 1);
+      const RbExprNode *node = top->node;
+
+      if (top->next < node->n_args)
+        {
+          const RbExprNode *arg = node->args[top->next];
+
+          if (top->next > 0)
+            append_between (out, node);
+          top->next++;
+          append_open (out, arg);
+          g_array_append_vals (stack, &(PrintFrame) { arg, 0 }, 1);
+        }
+      else
+        {
+          append_close (out, node);
+          g_array_set_size (stack, stack->len - 1);
+        }
+    }
   return g_string_free (out, FALSE);
 }
 
@@ -846,18 +932,53 @@ add_unique (GPtrArray  *array,
     g_ptr_array_add (array, (gpointer) name);
 }
 
-static void
-collect_refs (const RbExprNode *node,
-              gboolean          lagged,
-              GPtrArray        *same_bin_refs,
-              GPtrArray        *lagged_refs)
+typedef struct
 {
-  if (node->op == RB_EXPR_REF)
-    add_unique (lagged ? lagged_refs : same_bin_refs, node->name);
-  if (node->op == RB_EXPR_SHIFT && node->lag >= 1)
-    lagged = TRUE;
-  for (guint i = 0; i < node->n_args; i++)
-    collect_refs (node->args[i], lagged, same_bin_refs, lagged_refs);
+  const RbExprNode *node;
+  gboolean          lagged;
+} RefFrame;
+
+gboolean
+_rb_expr_foreach_ref (const RbExpr  *expr,
+                      RbExprRefFunc  func,
+                      gpointer       user_data)
+{
+  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (RefFrame));
+
+  g_array_append_vals (stack, &(RefFrame) { expr->root, FALSE }, 1);
+  while (stack->len > 0)
+    {
+      RefFrame frame = g_array_index (stack, RefFrame, stack->len - 1);
+      const RbExprNode *node = frame.node;
+      gboolean lagged = frame.lagged;
+
+      g_array_set_size (stack, stack->len - 1);
+      if (node->op == RB_EXPR_REF && !func (node, lagged, user_data))
+        return FALSE;
+      if (node->op == RB_EXPR_SHIFT && node->lag >= 1)
+        lagged = TRUE;
+      /* Last argument first, so that the first is visited next. */
+      for (guint i = node->n_args; i-- > 0;)
+        g_array_append_vals (stack, &(RefFrame) { node->args[i], lagged }, 1);
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  GPtrArray *same_bin_refs;
+  GPtrArray *lagged_refs;
+} CollectRefs;
+
+static gboolean
+collect_ref (const RbExprNode *ref,
+             gboolean          lagged,
+             gpointer          user_data)
+{
+  CollectRefs *collect = user_data;
+
+  add_unique (lagged ? collect->lagged_refs : collect->same_bin_refs, ref->name);
+  return TRUE;
 }
 
 void
@@ -865,25 +986,30 @@ rb_expr_collect_refs (const RbExpr *expr,
                       GPtrArray    *same_bin_refs,
                       GPtrArray    *lagged_refs)
 {
+  CollectRefs collect = { same_bin_refs, lagged_refs };
+
   g_return_if_fail (expr != NULL);
 
-  collect_refs (expr->root, FALSE, same_bin_refs, lagged_refs);
+  _rb_expr_foreach_ref (expr, collect_ref, &collect);
 }
 
-static const RbExprNode *
-find_unknown_ref (const RbExprNode *node,
-                  GHashTable       *known_names)
+typedef struct
 {
-  if (node->op == RB_EXPR_REF && !g_hash_table_contains (known_names, node->name))
-    return node;
-  for (guint i = 0; i < node->n_args; i++)
-    {
-      const RbExprNode *found = find_unknown_ref (node->args[i], known_names);
+  GHashTable       *known_names;
+  const RbExprNode *unknown;
+} FindUnknown;
 
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+static gboolean
+find_unknown_ref (const RbExprNode *ref,
+                  gboolean          lagged,
+                  gpointer          user_data)
+{
+  FindUnknown *find = user_data;
+
+  if (g_hash_table_contains (find->known_names, ref->name))
+    return TRUE;
+  find->unknown = ref;
+  return FALSE;
 }
 
 gboolean
@@ -891,14 +1017,15 @@ rb_expr_check_refs (const RbExpr  *expr,
                     GHashTable    *known_names,
                     GError       **error)
 {
-  const RbExprNode *unknown;
+  FindUnknown find = { known_names, NULL };
 
   g_return_val_if_fail (expr != NULL, FALSE);
   g_return_val_if_fail (known_names != NULL, FALSE);
 
-  unknown = find_unknown_ref (expr->root, known_names);
-  if (unknown != NULL)
+  if (!_rb_expr_foreach_ref (expr, find_unknown_ref, &find))
     {
+      const RbExprNode *unknown = find.unknown;
+
       g_set_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST,
                    "unknown node '%s' at column %u", unknown->name, unknown->column);
       return FALSE;

@@ -41,6 +41,15 @@
  *   "expected ')' at column 12", "unknown function FOO at column 1",
  *   "SHIFT lag must be a non-negative integer literal at column 10",
  *   "unknown node 'x' at column 5".
+ *
+ * Limits: parentheses, function calls and minus signs nest at most 200
+ * levels ("expression is nested too deeply (more than 200 levels of
+ * parentheses, function calls and minus signs) at column 201"), and the tree
+ * is at most 4 000 operations deep, e.g. a chain a - a - … of 3 999
+ * operators ("expression is too long (more than 4000 operations inside each
+ * other) at column 8000"). No function here recurses once per tree level,
+ * so an accepted expression is safe on any thread's stack, in sanitizer
+ * builds too.
  * Callers prefix the node: "node 'a': expected ')' at column 12".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -65,7 +74,7 @@ const char *rb_expr_get_text     (const RbExpr *expr);
  * "((a + (b * 2)) - SHIFT(c, 1))". The result parses back to the same tree,
  * unless its added parentheses pass the parser's nesting limit of 200 (a
  * chain of more than about 200 operations, or 100 unary minus signs): then
- * rb_expr_parse() fails with "expression is nested too deeply". */
+ * rb_expr_parse() fails with "expression is nested too deeply (…)". */
 char       *rb_expr_to_string    (const RbExpr *expr);
 
 /* Appends to each non-NULL array the names @expr references, each name once

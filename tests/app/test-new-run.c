@@ -1,6 +1,10 @@
 /* test-new-run.c — the New Run dialog and Preferences over a temp copy of
  * the sample data, with the shipped templates (RUNBOARD_TEMPLATE_DIR)
  *
+ * Every test runs twice: /app/new-run/local/… over RbLocalBackend on the
+ * temp folder, /app/new-run/remote/… over RbRemoteBackend talking to a
+ * real runboard-server on that folder.
+ *
  * Needs a display: prints a TAP skip-all without one (run under xvfb-run).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,9 +13,11 @@
 
 #include <adwaita.h>
 
+#include "rb-app-test-util.h"
 #include "rb-local-backend.h"
 #include "rb-new-run-dialog.h"
 #include "rb-preferences-window.h"
+#include "rb-remote-backend.h"
 #include "rb-run-detail.h"
 #include "rb-template.h"
 #include "rb-test-util.h"
@@ -19,12 +25,17 @@
 
 #define TEMPLATE_ID "call-centre-intraday"
 
+/* Fixture data: the same tests over a local backend or a real server. */
+#define LOCAL  GINT_TO_POINTER (0)
+#define REMOTE GINT_TO_POINTER (1)
+
 typedef struct
 {
   GSettings      *settings;
   char           *tmp;
   char           *data_dir;
-  RbLocalBackend *backend;
+  RbTestServerProc *server;   /* REMOTE: runboard-server on data_dir */
+  RbBackend      *backend;
   RbWindow       *window;
 } Fixture;
 
@@ -71,8 +82,18 @@ fixture_setup (Fixture       *f,
   f->data_dir = g_build_filename (f->tmp, "data", NULL);
   rb_test_copy_tree (sample, f->data_dir);
 
-  f->backend = rb_local_backend_new (f->data_dir);
-  f->window = rb_window_new (NULL, RB_BACKEND (f->backend), NULL);
+  if (data == REMOTE)
+    {
+      g_autofree char *log_path = g_build_filename (f->tmp, "server.log", NULL);
+
+      f->server = rb_test_server_proc_start (f->data_dir, log_path, NULL, NULL);
+      f->backend = RB_BACKEND (rb_remote_backend_new (rb_test_server_proc_get_url (f->server), NULL));
+    }
+  else
+    {
+      f->backend = RB_BACKEND (rb_local_backend_new (f->data_dir));
+    }
+  f->window = rb_window_new (NULL, f->backend, NULL);
   g_object_ref_sink (f->window);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 760);
   gtk_window_present (GTK_WINDOW (f->window));
@@ -87,6 +108,7 @@ fixture_teardown (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (f->window));
   rb_test_assert_finalized_soon (f->window);
   rb_test_assert_finalized_soon (f->backend);
+  g_clear_pointer (&f->server, rb_test_server_proc_stop);
 
   g_settings_reset (f->settings, "telemetry-generation-enabled");
   g_clear_object (&f->settings);
@@ -231,6 +253,26 @@ typedef struct
   const char *run_id;
 } SelectData;
 
+typedef struct
+{
+  char     **run_id;
+  gpointer  *weak;
+} CreatedData;
+
+static gboolean
+created_and_closed (gpointer data)
+{
+  CreatedData *done = data;
+
+  return *done->run_id != NULL && *done->weak == NULL;
+}
+
+static gboolean
+detail_shows_run (gpointer data)
+{
+  return g_strcmp0 (rb_run_detail_get_state (data), "run") == 0;
+}
+
 static gboolean
 run_selected (gpointer data)
 {
@@ -248,14 +290,15 @@ test_run_creates_and_selects (Fixture       *f,
   g_autofree char *run_id = NULL;
   g_autofree char *run_dir = NULL;
   gpointer weak = dialog;
+  CreatedData done = { &run_id, &weak };
   SelectData select;
+  RbRunDetail *detail;
 
   g_signal_connect (dialog, "created", G_CALLBACK (on_created_cb), &run_id);
   g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (rb_new_run_dialog_get_parameter_widget (dialog, "baseAgents")), 21);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.run", NULL));
-
-  while (run_id == NULL || weak != NULL)
-    g_main_context_iteration (NULL, TRUE);
+  rb_test_spin_until (created_and_closed, &done, 30000, "the run to be created and the dialog to close");
 
   run_dir = g_build_filename (f->data_dir, "runs", run_id, NULL);
   g_assert_true (g_file_test (run_dir, G_FILE_TEST_IS_DIR));
@@ -264,6 +307,16 @@ test_run_creates_and_selects (Fixture       *f,
   select.window = f->window;
   select.run_id = run_id;
   rb_test_spin_until (run_selected, &select, 10000, "the new run selected");
+
+  /* Its detail: the template, and the parameter as set in the form. */
+  detail = RB_RUN_DETAIL (rb_app_test_find_widget (GTK_WIDGET (f->window), RB_TYPE_RUN_DETAIL));
+  rb_test_spin_until (detail_shows_run, detail, 10000, "the new run's detail");
+  g_assert_cmpstr (rb_run_get_run_id (rb_run_detail_get_run (detail)), ==, run_id);
+  g_assert_cmpstr (rb_run_get_template_id (rb_run_detail_get_run (detail)), ==, TEMPLATE_ID);
+  g_assert_cmpstr (rb_run_get_mode (rb_run_detail_get_run (detail)), ==, "simulation");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_true (rb_app_test_has_label (GTK_WIDGET (detail), "baseAgents"));
+  g_assert_true (rb_app_test_has_label (GTK_WIDGET (detail), "21"));
 }
 
 static void
@@ -355,7 +408,8 @@ main (int   argc,
   adw_init ();
 
 #define ADD(path, func) \
-  g_test_add ("/app/new-run/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/app/new-run/local/" path, Fixture, LOCAL, fixture_setup, func, fixture_teardown); \
+  g_test_add ("/app/new-run/remote/" path, Fixture, REMOTE, fixture_setup, func, fixture_teardown)
 
   ADD ("form-matches-template", test_form_matches_template);
   ADD ("preview-writes-nothing", test_preview_writes_nothing);

@@ -495,6 +495,59 @@ test_draws_lines (Fixture       *f,
   cairo_surface_destroy (surface);
 }
 
+static guint32
+pixel_at (cairo_surface_t *surface,
+          double           x,
+          double           y)
+{
+  guchar *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+
+  return ((guint32 *) (data + (int) y * stride))[(int) x];
+}
+
+/* A replay that equals its source exactly (the common case): the source's
+ * dashed line is still visible, as an edging around the replay's line
+ * (it is drawn wider, under it), and the replay's line stays on top in
+ * its own colour. */
+static void
+test_overlay_visible_when_equal (Fixture       *f,
+                                 gconstpointer  data)
+{
+  double arrivals[10];
+  graphene_rect_t area;
+  cairo_surface_t *plain;
+  cairo_surface_t *overlaid;
+  GdkRGBA blue;
+  guint n_edged = 0;
+
+  fill (arrivals, 10, 2);
+  rb_series_chart_set_series (f->chart, RB_METRIC_ARRIVALS, arrivals, 10);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  rb_series_chart_get_plot_area (f->chart, &area);
+  rb_series_chart_get_metric_color (RB_METRIC_ARRIVALS, FALSE, &blue);
+  plain = render_chart (f->chart);
+
+  rb_series_chart_set_overlay_series (f->chart, RB_METRIC_ARRIVALS, arrivals, 10);
+  overlaid = render_chart (f->chart);
+
+  /* The line itself: the replay's colour, on top. */
+  g_assert_true (column_has_color (overlaid, area.origin.x + area.size.width / 2, area.origin.y, &blue));
+
+  /* Just below it (2 px: outside the 2 px line, inside the edging),
+   * along a stretch of the line: tinted in some columns (the dashes),
+   * as they are not without the overlay. */
+  for (double x = area.origin.x + area.size.width / 4; x < area.origin.x + area.size.width * 3 / 4; x++)
+    if (pixel_at (overlaid, x, area.origin.y + 2) != pixel_at (plain, x, area.origin.y + 2))
+      n_edged++;
+  g_assert_cmpuint (n_edged, >, area.size.width / 8);
+  /* …and not in all of them: dashes, with gaps. */
+  g_assert_cmpuint (n_edged, <, area.size.width / 2);
+
+  cairo_surface_destroy (plain);
+  cairo_surface_destroy (overlaid);
+}
+
 /* Far more bins than pixels: still the line where the data is, and a gap
  * where a whole column of bins is NaN. */
 static void
@@ -588,6 +641,7 @@ main (int   argc,
   g_test_add_func ("/app/series-chart/overlay", test_overlay);
   g_test_add_func ("/app/series-chart/clear", test_clear);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/app/series-chart/overlay-visible-when-equal", test_overlay_visible_when_equal);
   ADD ("/app/series-chart/hover", test_hover);
   ADD ("/app/series-chart/pointer-and-keys", test_pointer_and_keys);
   ADD ("/app/series-chart/draws-lines", test_draws_lines);

@@ -1,5 +1,9 @@
 /* test-window.c — the main window over a temp copy of the sample data
  *
+ * Every test runs twice: /app/window/local/… over RbLocalBackend on the
+ * temp folder, /app/window/remote/… over RbRemoteBackend talking to a real
+ * runboard-server on that same folder.
+ *
  * Needs a display: prints a TAP skip-all without one (run under xvfb-run).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -11,8 +15,13 @@
 #include "rb-data-dir.h"
 #include "rb-format.h"
 #include "rb-generate-dialog.h"
+#include "rb-app-test-util.h"
 #include "rb-local-backend.h"
+#include "rb-new-run-dialog.h"
+#include "rb-preferences-window.h"
+#include "rb-remote-backend.h"
 #include "rb-run-detail.h"
+#include "rb-run-replay.h"
 #include "rb-run-row.h"
 #include "rb-run-store.h"
 #include "rb-series-chart.h"
@@ -33,12 +42,26 @@
 /* A run the test holds back, then drops in while the window is open. */
 #define HELD_BACK_RUN           "run_20261120T081500Z_7c1e2a90"
 
-/* Fixture data: the telemetry-generation-enabled setting is false. */
-#define GENERATION_OFF GINT_TO_POINTER (1)
+/* Fixture data: which backend, and how telemetry generation is turned
+ * off (if at all). */
+typedef struct
+{
+  gboolean remote;
+  gboolean setting_off;   /* telemetry-generation-enabled is false */
+  gboolean backend_off;   /* LOCAL: RUNBOARD_DISABLE_TELEMETRY_GENERATION=1;
+                           * REMOTE: runboard-server --disable-telemetry-generation */
+} Variant;
+
+static const Variant local_variant = { FALSE, FALSE, FALSE };
+static const Variant remote_variant = { TRUE, FALSE, FALSE };
+static const Variant local_setting_off = { FALSE, TRUE, FALSE };
+static const Variant remote_setting_off = { TRUE, TRUE, FALSE };
+static const Variant local_backend_off = { FALSE, FALSE, TRUE };
+static const Variant remote_backend_off = { TRUE, FALSE, TRUE };
 
 static const char * const settings_keys[] = {
   "telemetry-generation-enabled", "list-filter-mode", "list-filter-telemetry",
-  "list-filter-warnings", "list-sort", "list-sort-descending",
+  "list-filter-warnings", "list-sort", "list-sort-descending", "data-directory",
 };
 
 typedef struct
@@ -46,7 +69,9 @@ typedef struct
   GSettings      *settings;
   char           *tmp;
   char           *data_dir;
-  RbLocalBackend *backend;
+  const Variant  *variant;
+  RbTestServerProc *server;   /* REMOTE: runboard-server on data_dir */
+  RbBackend      *backend;
   RbWindow       *window;
   RbRunDetail    *detail;
   GPtrArray      *expected;   /* runs as core orders them, without the held-back one */
@@ -370,7 +395,8 @@ fixture_setup (Fixture       *f,
   f->settings = g_settings_new (APP_ID);
   for (guint i = 0; i < G_N_ELEMENTS (settings_keys); i++)
     g_settings_reset (f->settings, settings_keys[i]);
-  if (data == GENERATION_OFF)
+  f->variant = data;
+  if (f->variant->setting_off)
     g_settings_set_boolean (f->settings, "telemetry-generation-enabled", FALSE);
 
   f->tmp = rb_test_make_temp_dir ();
@@ -384,8 +410,23 @@ fixture_setup (Fixture       *f,
   f->expected = rb_run_store_list_all (store, NULL, &error);
   g_assert_no_error (error);
 
-  f->backend = rb_local_backend_new (f->data_dir);
-  f->window = rb_window_new (NULL, RB_BACKEND (f->backend), NULL);
+  if (f->variant->remote)
+    {
+      static const char * const disable[] = { "--disable-telemetry-generation", NULL };
+      g_autofree char *log_path = g_build_filename (f->tmp, "server.log", NULL);
+
+      f->server = rb_test_server_proc_start (f->data_dir, log_path,
+                                             f->variant->backend_off ? disable : NULL, NULL);
+      f->backend = RB_BACKEND (rb_remote_backend_new (rb_test_server_proc_get_url (f->server), NULL));
+      /* Live updates arrive by polling: poll often. */
+      g_object_set (f->backend, "poll-interval-ms", 100, NULL);
+    }
+  else
+    {
+      g_setenv ("RUNBOARD_DISABLE_TELEMETRY_GENERATION", f->variant->backend_off ? "1" : "", TRUE);
+      f->backend = RB_BACKEND (rb_local_backend_new (f->data_dir));
+    }
+  f->window = rb_window_new (NULL, f->backend, NULL);
   g_object_ref_sink (f->window);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 760);
   gtk_window_present (GTK_WINDOW (f->window));
@@ -401,10 +442,19 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
+  gpointer dialog;
+
+  while ((dialog = rb_app_test_find_toplevel (ADW_TYPE_WINDOW)) != NULL &&
+         dialog != (gpointer) f->window)
+    gtk_window_destroy (GTK_WINDOW (dialog));
+
   gtk_window_destroy (GTK_WINDOW (f->window));
   /* Cancelled requests call back, then their worker threads let go. */
   rb_test_assert_finalized_soon (f->window);
   rb_test_assert_finalized_soon (f->backend);
+
+  g_clear_pointer (&f->server, rb_test_server_proc_stop);
+  g_setenv ("RUNBOARD_DISABLE_TELEMETRY_GENERATION", "", TRUE);
 
   for (guint i = 0; i < G_N_ELEMENTS (settings_keys); i++)
     g_settings_reset (f->settings, settings_keys[i]);
@@ -449,7 +499,7 @@ test_list_order (Fixture       *f,
   {
     g_autofree char *subtitle = g_strdup_printf ("%u runs", f->expected->len);
 
-    assert_has_label (GTK_WIDGET (f->window), "Local");
+    assert_has_label (GTK_WIDGET (f->window), f->variant->remote ? "127.0.0.1" : "Local");
     assert_has_label (GTK_WIDGET (f->window), subtitle);
   }
 
@@ -605,6 +655,168 @@ test_new_run_appears (Fixture       *f,
 }
 
 static void
+on_created_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  JsonNode **out = user_data;
+  g_autoptr(GError) error = NULL;
+  guint status = 0;
+
+  *out = rb_backend_create_run_finish (RB_BACKEND (object), result, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 201);
+}
+
+static gboolean
+node_set (gpointer data)
+{
+  return *(JsonNode **) data != NULL;
+}
+
+/* Another client creates a run (through the server for REMOTE, through its
+ * own backend on the folder for LOCAL) while a run is selected: the new
+ * run shows up, the selection and its detail stay. */
+static void
+test_selection_survives_other_client (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr(RbBackend) other = NULL;
+  g_autoptr(JsonNode) request = rb_run_request_replay_body (SAMPLE_RUN, "model", FALSE);
+  g_autoptr(JsonNode) created = NULL;
+  const char *new_id;
+  gpointer args[2];
+
+  if (f->variant->remote)
+    other = RB_BACKEND (rb_remote_backend_new (rb_test_server_proc_get_url (f->server), NULL));
+  else
+    other = RB_BACKEND (rb_local_backend_new (f->data_dir));
+
+  select_and_wait (f, SAMPLE_REPLAY);
+  rb_backend_create_run_async (other, request, NULL, on_created_cb, &created);
+  rb_test_spin_until (node_set, &created, 30000, "the other client's run");
+  new_id = json_object_get_string_member (json_node_get_object (created), "runId");
+  g_assert_nonnull (new_id);
+
+  args[0] = f->window;
+  args[1] = GUINT_TO_POINTER (f->expected->len + 1);
+  rb_test_spin_until (list_has_n, args, 10000, "the other client's run to appear");
+  rb_test_spin_until (window_loaded, f->window, 10000, "the reload");
+  {
+    g_auto(GStrv) ids = listed_ids (f->window);
+
+    g_assert_true (g_strv_contains ((const char * const *) ids, new_id));
+  }
+
+  g_assert_cmpstr (rb_window_get_selected_run_id (f->window), ==, SAMPLE_REPLAY);
+  rb_test_spin_until (detail_settled, f->detail, 10000, "the run detail");
+  g_assert_cmpstr (rb_run_detail_get_state (f->detail), ==, "run");
+  g_assert_cmpstr (rb_run_get_run_id (rb_run_detail_get_run (f->detail)), ==, SAMPLE_REPLAY);
+  g_assert_cmpuint (count_bound_rows (GTK_WIDGET (f->window)), ==, f->expected->len + 1);
+}
+
+/* Activates the window's keyboard shortcut @keyval + @modifiers the way a
+ * key press would (its GtkShortcut's action on the window); fails when the
+ * window has no such shortcut. */
+static void
+press_shortcut (RbWindow        *window,
+                guint            keyval,
+                GdkModifierType  modifiers)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !found; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)) && !found; j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == modifiers)
+            {
+              gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                            GTK_WIDGET (window), gtk_shortcut_get_arguments (shortcut));
+              found = TRUE;
+            }
+        }
+    }
+
+  if (!found)
+    g_error ("The window has no shortcut for %s", gdk_keyval_name (keyval));
+
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Ctrl+Shift+G opens the Generate dialog when generation is allowed (the
+ * same path the flag-off tests show to be inert). */
+static void
+test_generation_shortcut (Fixture       *f,
+                          gconstpointer  data)
+{
+  RbGenerateDialog *dialog;
+
+  select_and_wait (f, SAMPLE_RUN);
+  g_assert_true (rb_run_detail_get_generation_allowed (f->detail));
+  g_assert_null (find_generate_dialog ());
+
+  press_shortcut (f->window, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  dialog = find_generate_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (rb_generate_dialog_get_run_id (dialog), ==, SAMPLE_RUN);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* The backend refuses generation (a server started with
+ * --disable-telemetry-generation, or RUNBOARD_DISABLE_TELEMETRY_GENERATION=1
+ * for the local folder): with the setting on, the app hides it all the
+ * same, and flipping the setting does not bring it back. */
+static void
+test_generation_disabled_by_backend (Fixture       *f,
+                                     gconstpointer  data)
+{
+  GtkWidget *detail = GTK_WIDGET (f->detail);
+  GtkWidget *generate;
+  GtkWidget *replay;
+
+  g_assert_true (g_settings_get_boolean (f->settings, "telemetry-generation-enabled"));
+  select_and_wait (f, SAMPLE_RUN);
+  g_assert_false (rb_run_detail_get_generation_allowed (f->detail));
+
+  generate = find_button_labeled (detail, "_Generate Telemetry…");
+  g_assert_nonnull (generate);
+  g_assert_false (shown (generate));
+  g_assert_false (gtk_widget_get_sensitive (generate));
+  g_assert_false (shown (find_button_labeled (detail, "Generate…")));
+
+  press_shortcut (f->window, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  g_assert_null (find_generate_dialog ());
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate-telemetry", NULL);
+  g_assert_null (find_generate_dialog ());
+
+  replay = find_button_labeled (detail, "Replay from _Telemetry");
+  g_assert_false (gtk_widget_get_sensitive (replay));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (replay), ==, "This run has no telemetry bundle");
+
+  /* The setting off and on again: the backend still says no. */
+  g_settings_set_boolean (f->settings, "telemetry-generation-enabled", FALSE);
+  g_settings_set_boolean (f->settings, "telemetry-generation-enabled", TRUE);
+  rb_test_spin_until (window_loaded, f->window, 10000, "the capabilities");
+  g_assert_false (rb_run_detail_get_generation_allowed (f->detail));
+  g_assert_false (shown (generate));
+  press_shortcut (f->window, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  g_assert_null (find_generate_dialog ());
+}
+
+static void
 test_generation_flag_off (Fixture       *f,
                           gconstpointer  data)
 {
@@ -621,7 +833,9 @@ test_generation_flag_off (Fixture       *f,
   g_assert_false (gtk_widget_get_sensitive (generate));
   g_assert_false (shown (find_button_labeled (detail, "Generate…")));
 
-  /* Activating it (as the shortcut would) opens nothing. */
+  /* Its shortcut, or activating it any other way, opens nothing. */
+  press_shortcut (f->window, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  g_assert_null (find_generate_dialog ());
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate-telemetry", NULL);
   g_assert_null (find_generate_dialog ());
 
@@ -829,21 +1043,126 @@ test_filters_and_sort (Fixture       *f,
   rb_run_query_clear (&query);
 }
 
+/* Every text of @root (window or dialog) is free of paths; the walk saw
+ * some texts. */
+static void
+assert_no_path_anywhere (Fixture    *f,
+                         GtkWidget  *root,
+                         GtkWidget  *exempt)
+{
+  gtk_test_widget_wait_for_draw (root);
+  g_assert_cmpuint (rb_app_test_assert_no_path (root, f->tmp, exempt), >, 5);
+}
+
 static void
 test_never_a_path (Fixture       *f,
                    gconstpointer  data)
 {
   GListModel *model = rb_window_get_run_list (f->window);
 
-  assert_no_path (GTK_WIDGET (f->window), f->tmp);
+  assert_no_path_anywhere (f, GTK_WIDGET (f->window), NULL);
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(RbRun) run = g_list_model_get_item (model, i);
 
       select_and_wait (f, rb_run_get_run_id (run));
-      assert_no_path (GTK_WIDGET (f->window), f->tmp);
+      assert_no_path_anywhere (f, GTK_WIDGET (f->window), NULL);
     }
+}
+
+static gboolean
+new_run_settled (gpointer data)
+{
+  const char *state = rb_new_run_dialog_get_state (data);
+
+  return !g_str_equal (state, "loading") && !g_str_equal (state, "running");
+}
+
+/* The window and each dialog it opens (Generate, its 409 prompt, New Run
+ * with its 422 message, Preferences): no label, tooltip, title or text
+ * field shows the data folder or any absolute path, except the
+ * Preferences data folder row, which shows the folder the user picked. */
+static void
+test_never_a_path_in_dialogs (Fixture       *f,
+                              gconstpointer  data)
+{
+  RbGenerateDialog *generate;
+  RbNewRunDialog *new_run;
+  RbPreferencesWindow *preferences;
+  GtkWidget *folder_row;
+
+  g_settings_set_string (f->settings, "data-directory", f->data_dir);
+  select_and_wait (f, SAMPLE_RUN);
+  assert_no_path_anywhere (f, GTK_WIDGET (f->window), NULL);
+
+  /* Generate, then the 409 prompt. */
+  generate = open_generate_dialog (f);
+  assert_no_path_anywhere (f, GTK_WIDGET (generate), NULL);
+  rb_generate_dialog_set_capture_key (generate, "never-a-path");
+  g_assert_null (click_and_wait (generate, "_Generate"));
+  rb_test_spin_until (telemetry_shown, f->detail, 10000, "the detail to show the telemetry");
+  assert_no_path_anywhere (f, GTK_WIDGET (f->window), NULL);
+
+  generate = open_generate_dialog (f);
+  rb_generate_dialog_set_capture_key (generate, "never-a-path");
+  generate = click_and_wait (generate, "_Generate");
+  g_assert_nonnull (generate);
+  g_assert_cmpstr (rb_generate_dialog_get_state (generate), ==, "conflict");
+  assert_no_path_anywhere (f, GTK_WIDGET (generate), NULL);
+  gtk_window_destroy (GTK_WINDOW (generate));
+
+  /* New Run: its form, then a 422 (telemetry mode without a bundle for
+   * the template's key). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-run", NULL));
+  new_run = rb_app_test_find_toplevel (RB_TYPE_NEW_RUN_DIALOG);
+  g_assert_nonnull (new_run);
+  rb_test_spin_until (new_run_settled, new_run, 10000, "the templates");
+  g_assert_true (rb_new_run_dialog_select_template (new_run, "call-centre-intraday"));
+  rb_test_spin_until (new_run_settled, new_run, 10000, "the template's parameters");
+  g_assert_cmpstr (rb_new_run_dialog_get_state (new_run), ==, "ready");
+  assert_no_path_anywhere (f, GTK_WIDGET (new_run), NULL);
+  rb_new_run_dialog_set_mode (new_run, "telemetry");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (new_run), "dialog.run", NULL));
+  rb_test_spin_until (new_run_settled, new_run, 20000, "the answer");
+  g_assert_cmpstr (rb_new_run_dialog_get_state (new_run), ==, "error");
+  assert_no_path_anywhere (f, GTK_WIDGET (new_run), NULL);
+  gtk_window_destroy (GTK_WINDOW (new_run));
+
+  /* Preferences: the folder row shows the folder (the exemption is real),
+   * nothing else does. */
+  preferences = rb_preferences_window_new (GTK_WINDOW (f->window), f->settings);
+  gtk_window_present (GTK_WINDOW (preferences));
+  folder_row = rb_app_test_find_row (GTK_WIDGET (preferences), "Data Folder", FALSE);
+  g_assert_nonnull (folder_row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (folder_row)), ==, f->data_dir);
+  g_assert_true (rb_app_test_text_has_path (adw_action_row_get_subtitle (ADW_ACTION_ROW (folder_row)), NULL));
+  assert_no_path_anywhere (f, GTK_WIDGET (preferences), folder_row);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  assert_no_path_anywhere (f, GTK_WIDGET (f->window), NULL);
+}
+
+/* The path detector the walks rely on. */
+static void
+test_path_detector (void)
+{
+  static const char * const paths[] = {
+    "/tmp/runboard-test-x/data", "Can't read “/home/ana/runs”", "see /var/lib/runboard",
+    "(/srv/data)", "/x",
+  };
+  static const char * const not_paths[] = {
+    "http://127.0.0.1:8081/", "<b>Run</b>", "288 bins × 5 min", "km/h", "series/x.csv",
+    "run.json", "Queue depth / capacity", "", "Replay from model of 0d9c8b7a",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    if (!rb_app_test_text_has_path (paths[i], NULL))
+      g_error ("«%s» is a path", paths[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (not_paths); i++)
+    if (rb_app_test_text_has_path (not_paths[i], NULL))
+      g_error ("«%s» is not a path", not_paths[i]);
+  g_assert_true (rb_app_test_text_has_path ("a runboard-test-AB12CD folder", "/tmp/runboard-test-AB12CD"));
 }
 
 static gboolean
@@ -1014,24 +1333,37 @@ main (int   argc,
     }
   adw_init ();
 
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
-  ADD ("/app/window/list-order", test_list_order);
-  ADD ("/app/window/select-fills-detail", test_select_fills_detail);
-  ADD ("/app/window/replay-lineage", test_replay_lineage);
-  ADD ("/app/window/broken-run", test_broken_run);
-  ADD ("/app/window/search-filters", test_search_filters);
-  ADD ("/app/window/new-run-appears", test_new_run_appears);
-  ADD ("/app/window/never-a-path", test_never_a_path);
-  ADD ("/app/window/replay-telemetry-after-generation", test_replay_telemetry_after_generation);
-  ADD ("/app/window/generate-conflict-overwrite", test_generate_conflict_overwrite);
-  ADD ("/app/window/replay-selects-new-run", test_replay_selects_new_run);
-  ADD ("/app/window/filters-and-sort", test_filters_and_sort);
-  ADD ("/app/window/series-chart", test_series_chart);
+  /* Each test over both backends. */
+#define ADD(path, fn) \
+  g_test_add ("/app/window/local/" path, Fixture, &local_variant, fixture_setup, fn, fixture_teardown); \
+  g_test_add ("/app/window/remote/" path, Fixture, &remote_variant, fixture_setup, fn, fixture_teardown)
+  ADD ("list-order", test_list_order);
+  ADD ("select-fills-detail", test_select_fills_detail);
+  ADD ("replay-lineage", test_replay_lineage);
+  ADD ("broken-run", test_broken_run);
+  ADD ("search-filters", test_search_filters);
+  ADD ("new-run-appears", test_new_run_appears);
+  ADD ("selection-survives-other-client", test_selection_survives_other_client);
+  ADD ("never-a-path", test_never_a_path);
+  ADD ("never-a-path-in-dialogs", test_never_a_path_in_dialogs);
+  ADD ("replay-telemetry-after-generation", test_replay_telemetry_after_generation);
+  ADD ("generate-conflict-overwrite", test_generate_conflict_overwrite);
+  ADD ("replay-selects-new-run", test_replay_selects_new_run);
+  ADD ("filters-and-sort", test_filters_and_sort);
+  ADD ("series-chart", test_series_chart);
+  ADD ("generation-shortcut", test_generation_shortcut);
 #undef ADD
-  g_test_add ("/app/window/generation-flag-off", Fixture, GENERATION_OFF,
+  g_test_add ("/app/window/local/generation-flag-off", Fixture, &local_setting_off,
               fixture_setup, test_generation_flag_off, fixture_teardown);
+  g_test_add ("/app/window/remote/generation-flag-off", Fixture, &remote_setting_off,
+              fixture_setup, test_generation_flag_off, fixture_teardown);
+  g_test_add ("/app/window/local/generation-disabled-by-backend", Fixture, &local_backend_off,
+              fixture_setup, test_generation_disabled_by_backend, fixture_teardown);
+  g_test_add ("/app/window/remote/generation-disabled-by-backend", Fixture, &remote_backend_off,
+              fixture_setup, test_generation_disabled_by_backend, fixture_teardown);
   g_test_add_func ("/app/window/remote-not-supported", test_remote_not_supported);
   g_test_add_func ("/app/window/series-no-topology", test_series_no_topology);
+  g_test_add_func ("/app/window/path-detector", test_path_detector);
 
   return g_test_run ();
 }

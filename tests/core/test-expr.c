@@ -5,12 +5,18 @@
 #include "config.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "rb-error.h"
 #include "rb-expr.h"
 
 #define N_MAX 256
+
+#define NEST_ERROR "expression is nested too deeply (more than 200 levels of " \
+                   "parentheses, function calls and minus signs) at column "
+#define DEPTH_ERROR "expression is too long (more than 4000 operations " \
+                    "inside each other) at column "
 
 /* Named input series for the lookup. */
 typedef struct
@@ -327,7 +333,7 @@ test_parse_limits (void)
     g_string_append_c (deep, ')');
   g_assert_null (rb_expr_parse (deep->str, &error));
   g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST);
-  g_assert_true (g_str_has_prefix (error->message, "expression is nested too deeply at column "));
+  g_assert_true (g_str_has_prefix (error->message, NEST_ERROR));
   g_clear_error (&error);
 
   /* A long flat chain is fine (and needs one scratch series). */
@@ -447,7 +453,7 @@ test_print_deep (void)
   again = rb_expr_parse (printed, &error);
   g_assert_null (again);
   g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST);
-  g_assert_cmpstr (error->message, ==, "expression is nested too deeply at column 201");
+  g_assert_cmpstr (error->message, ==, NEST_ERROR "201");
   g_clear_error (&error);
 
   g_clear_pointer (&expr, rb_expr_free);
@@ -458,7 +464,195 @@ test_print_deep (void)
   again = rb_expr_parse (printed, &error);
   g_assert_null (again);
   g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST);
-  g_assert_true (g_str_has_prefix (error->message, "expression is nested too deeply at column "));
+  g_assert_true (g_str_has_prefix (error->message, NEST_ERROR));
+}
+
+/* "a - a - … - a" with @n_ops operators: a left-deep tree n_ops + 1 deep. */
+static char *
+make_chain (guint n_ops)
+{
+  GString *chain = g_string_sized_new (2 * (gsize) n_ops + 1);
+
+  g_string_append_c (chain, 'x');
+  for (guint i = 0; i < n_ops; i++)
+    g_string_append (chain, "-x");
+  return g_string_free (chain, FALSE);
+}
+
+static char *
+repeat_around (const char *before,
+               const char *middle,
+               const char *after,
+               guint       n)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (text, before);
+  g_string_append (text, middle);
+  for (guint i = 0; i < n; i++)
+    g_string_append (text, after);
+  return g_string_free (text, FALSE);
+}
+
+static void
+assert_parse_error (const char *text,
+                    const char *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RbExpr) expr = rb_expr_parse (text, &error);
+
+  g_assert_null (expr);
+  g_assert_error (error, RB_ERROR, RB_ERROR_INVALID_REQUEST);
+  g_assert_cmpstr (error->message, ==, message);
+}
+
+/* Parses, prints, walks and evaluates (both ways) the deepest chain the
+ * parser accepts; returns NULL when every check passed. Runs on a thread
+ * with a small stack (test_deep_small_stack), so it must not recurse per
+ * tree level. */
+static void *
+deepest_chain_checks (void *data)
+{
+  g_autofree char *text = make_chain (3999);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RbExpr) expr = rb_expr_parse (text, &error);
+  g_autoptr(GPtrArray) same_bin = g_ptr_array_new ();
+  g_autoptr(GPtrArray) lagged = g_ptr_array_new ();
+  g_autoptr(GHashTable) known = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) plan = NULL;
+  g_autofree char *printed = NULL;
+  const char *names[] = { "x", "d" };
+  RbExpr *exprs[2] = { NULL, NULL };
+  double out[4];
+
+  g_assert_no_error (error);
+  g_assert_nonnull (expr);
+
+  g_assert_true (rb_expr_eval (expr, 4, table_lookup, &golden, out, &error));
+  g_assert_no_error (error);
+  for (guint t = 0; t < 4; t++)
+    {
+      double value;
+
+      g_assert_cmpfloat (out[t], ==, -3998.0 * (t + 1));
+      g_assert_true (rb_expr_eval_bin (expr, t, 4, table_lookup, &golden, &value, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat (value, ==, out[t]);
+    }
+
+  rb_expr_collect_refs (expr, same_bin, lagged);
+  g_assert_cmpuint (same_bin->len, ==, 1);
+  g_assert_cmpuint (lagged->len, ==, 0);
+  g_hash_table_add (known, (gpointer) "x");
+  g_assert_true (rb_expr_check_refs (expr, known, &error));
+  g_assert_no_error (error);
+
+  exprs[1] = expr;
+  plan = rb_expr_order_nodes (names, exprs, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (plan->len, ==, 2);
+
+  printed = rb_expr_to_string (expr);
+  g_assert_cmpuint (strspn (printed, "("), ==, 3999);
+  g_assert_true (g_str_has_prefix (printed + 3999, "x - x) - x)"));
+  g_assert_true (g_str_has_suffix (printed, " - x) - x)"));
+  g_assert_cmpuint (strlen (printed), ==, 3999 * 6 + 1);
+  return data;
+}
+
+/* Found by fuzz/fuzz-expr (fuzz/findings/expr/deep-chain-stack-overflow.txt):
+ * a chain about 500 operations deep overflowed the stack of the ASan build
+ * in the recursive evaluator. Every walk is iterative now; a tree deeper
+ * than the stated limit is a clear error at parse time. */
+static void
+test_deep (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "fuzz", "findings", "expr",
+                                                 "deep-chain-stack-overflow.txt", NULL);
+  g_autofree char *finding = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RbExpr) expr = NULL;
+  g_autofree char *printed = NULL;
+  g_autofree char *chain = NULL;
+  g_autofree char *text = NULL;
+  Input inputs[] = {
+    { "a", { 1, 2, 3, 4 } },
+    { "b", { 0, -1.5, 1e300, 0.25 } },
+  };
+  Table table = { inputs, G_N_ELEMENTS (inputs) };
+  double out[4];
+
+  /* The finding itself: a valid expression; both evaluators agree. */
+  g_assert_true (g_file_get_contents (path, &finding, NULL, &error));
+  g_assert_no_error (error);
+  expr = rb_expr_parse (finding, &error);
+  g_assert_no_error (error);
+  g_assert_true (rb_expr_eval (expr, 4, table_lookup, &table, out, &error));
+  g_assert_no_error (error);
+  for (guint t = 0; t < 4; t++)
+    {
+      double value;
+
+      g_assert_true (rb_expr_eval_bin (expr, t, 4, table_lookup, &table, &value, &error));
+      g_assert_no_error (error);
+      g_assert_true (same_double (value, out[t]));
+    }
+  printed = rb_expr_to_string (expr);
+  g_assert_true (g_str_has_suffix (printed, " - 9) - 9)"));
+  g_clear_pointer (&expr, rb_expr_free);
+
+  /* The deepest tree the parser accepts (4 000 levels) works everywhere. */
+  g_assert_null (deepest_chain_checks (NULL));
+
+  /* One level more, and far more: the limit, named, at the operator that
+   * passes it (column 2 × 4 000). */
+  chain = make_chain (4000);
+  assert_parse_error (chain, DEPTH_ERROR "8000");
+  g_clear_pointer (&chain, g_free);
+  chain = make_chain (100000);
+  assert_parse_error (chain, DEPTH_ERROR "8000");
+
+  /* Calls and minus signs count too. */
+  g_clear_pointer (&chain, g_free);
+  chain = make_chain (3999);
+  text = g_strdup_printf ("FLOOR(%s)", chain);
+  assert_parse_error (text, DEPTH_ERROR "1");
+  g_clear_pointer (&text, g_free);
+  text = g_strdup_printf ("-(%s)", chain);
+  assert_parse_error (text, DEPTH_ERROR "1");
+  g_clear_pointer (&text, g_free);
+
+  /* 100 000 levels of parentheses, calls or minus signs. */
+  text = repeat_around ("(", "x", ")", 100000);
+  assert_parse_error (text, NEST_ERROR "201");
+  g_clear_pointer (&text, g_free);
+  text = repeat_around ("floor(", "x", ")", 100000);
+  assert_parse_error (text, NEST_ERROR "1201");
+  g_clear_pointer (&text, g_free);
+  text = repeat_around ("-", "x", "", 100000);
+  assert_parse_error (text, NEST_ERROR "201");
+  g_clear_pointer (&text, g_free);
+  text = repeat_around ("shift(", "x", ", 1)", 100000);
+  assert_parse_error (text, NEST_ERROR "1201");
+}
+
+
+/* The same checks on a thread with a 256 KiB stack: a walk recursing once
+ * per level would need several times that (and ASan frames are larger). */
+static void
+test_deep_small_stack (void)
+{
+  pthread_attr_t attr;
+  pthread_t thread;
+  void *result = &result;
+
+  g_assert_cmpint (pthread_attr_init (&attr), ==, 0);
+  g_assert_cmpint (pthread_attr_setstacksize (&attr, 256 * 1024), ==, 0);
+  g_assert_cmpint (pthread_create (&thread, &attr, deepest_chain_checks, NULL), ==, 0);
+  g_assert_cmpint (pthread_join (thread, &result), ==, 0);
+  pthread_attr_destroy (&attr);
+  g_assert_null (result);
 }
 
 static char *
@@ -991,6 +1185,8 @@ main (int    argc,
   g_test_add_func ("/expr/properties", test_properties);
   g_test_add_func ("/expr/vector-equals-bins", test_vector_equals_bins);
   g_test_add_func ("/expr/print-deep", test_print_deep);
+  g_test_add_func ("/expr/deep", test_deep);
+  g_test_add_func ("/expr/deep-small-stack", test_deep_small_stack);
 
   return g_test_run ();
 }
