@@ -23,12 +23,12 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "rb-error.h"
 #include "rb-format.h"
 #include "rb-generate-dialog.h"
 #include "rb-json.h"
 #include "rb-local-backend.h"
 #include "rb-new-run-dialog.h"
-#include "rb-remote-backend.h"
 #include "rb-run-detail.h"
 #include "rb-run-replay.h"
 #include "rb-run-row.h"
@@ -402,12 +402,13 @@ list_runs_cb (GObject      *object,
       g_debug ("Listing runs failed: %s", error->message);
 
       if (g_list_model_get_n_items (G_LIST_MODEL (self->runs)) == 0)
-        show_status (self,
-                     RB_IS_REMOTE_BACKEND (self->backend) ? "network-offline-symbolic"
-                                                          : "dialog-error-symbolic",
-                     RB_IS_REMOTE_BACKEND (self->backend) ? _("Can't Reach Server")
-                                                          : _("Can't Read Runs"),
-                     error->message, _("_Retry"), "win.refresh");
+        {
+          gboolean unreachable = g_error_matches (error, RB_ERROR, RB_ERROR_UNREACHABLE);
+
+          show_status (self, unreachable ? "network-offline-symbolic" : "dialog-error-symbolic",
+                       unreachable ? _("Can't Reach Server") : _("Can't Read Runs"),
+                       error->message, _("_Retry"), "win.refresh");
+        }
       else
         adw_toast_overlay_add_toast (self->toast_overlay,
                                      adw_toast_new (_("Could not refresh the run list")));

@@ -1317,6 +1317,42 @@ test_remote_not_supported (void)
   g_assert_finalize_object (window);
 }
 
+static gboolean
+status_page_titled (gpointer data)
+{
+  return rb_app_test_has_label (GTK_WIDGET (data), "No Runs Yet");
+}
+
+/* app.md: an empty data folder shows "No Runs Yet" with a New Run button,
+ * and that button opens the New Run dialog. */
+static void
+test_no_runs_yet (void)
+{
+  g_autofree char *tmp = rb_test_make_temp_dir ();
+  g_autoptr(RbBackend) backend = RB_BACKEND (rb_local_backend_new (tmp));
+  RbWindow *window = rb_window_new (NULL, backend, NULL);
+  GtkWidget *button;
+  RbNewRunDialog *new_run;
+
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  rb_test_spin_until (status_page_titled, window, 10000, "the No Runs Yet page");
+
+  button = rb_app_test_find_button (GTK_WIDGET (window), "_New Run…");
+  g_assert_nonnull (button);
+  g_assert_true (rb_app_test_shown (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_null (rb_app_test_find_toplevel (RB_TYPE_NEW_RUN_DIALOG));
+  g_signal_emit_by_name (button, "clicked");
+  new_run = rb_app_test_find_toplevel (RB_TYPE_NEW_RUN_DIALOG);
+  g_assert_nonnull (new_run);
+
+  gtk_window_destroy (GTK_WINDOW (new_run));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  rb_test_remove_tree (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1362,6 +1398,7 @@ main (int   argc,
   g_test_add ("/app/window/remote/generation-disabled-by-backend", Fixture, &remote_backend_off,
               fixture_setup, test_generation_disabled_by_backend, fixture_teardown);
   g_test_add_func ("/app/window/remote-not-supported", test_remote_not_supported);
+  g_test_add_func ("/app/window/no-runs-yet", test_no_runs_yet);
   g_test_add_func ("/app/window/series-no-topology", test_series_no_topology);
   g_test_add_func ("/app/window/path-detector", test_path_detector);
 
