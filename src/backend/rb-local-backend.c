@@ -179,7 +179,6 @@ list_runs_worker (GTask        *task,
 {
   RbLocalBackend *self = source_object;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) check = NULL;
   GPtrArray *runs;
 
   /* Straight from the index, so the list shows at once (100 000 runs:
@@ -190,12 +189,6 @@ list_runs_worker (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-
-  /* …then checked against the files in another task (a GTask run in a
-   * thread completes only when its worker returns). */
-  check = g_task_new (self, cancellable, NULL, NULL);
-  g_task_set_name (check, "[runboard] check run index");
-  g_task_run_in_thread (check, check_index_worker);
 
   g_task_return_pointer (task, runs, (GDestroyNotify) g_ptr_array_unref);
 }
@@ -542,14 +535,41 @@ rb_local_backend_list_runs_async (RbBackend           *backend,
                  NULL, NULL, list_runs_worker);
 }
 
+static gboolean
+start_index_check_cb (gpointer user_data)
+{
+  GTask *list_task = user_data;
+  g_autoptr(GTask) check = g_task_new (g_task_get_source_object (list_task),
+                                       g_task_get_cancellable (list_task), NULL, NULL);
+
+  g_task_set_name (check, "[runboard] check run index");
+  g_task_run_in_thread (check, check_index_worker);
+  return G_SOURCE_REMOVE;
+}
+
 static GPtrArray *
 rb_local_backend_list_runs_finish (RbBackend     *backend,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
+  GPtrArray *runs;
+
   g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  runs = g_task_propagate_pointer (G_TASK (result), error);
+  /* The list came from the index unchecked: check it against the files,
+   * once the caller has shown it (an idle below redraw priority), so
+   * the first frame does not wait for nor share a core with the check. */
+  if (runs != NULL)
+    {
+      g_autoptr(GSource) idle = g_idle_source_new ();
+
+      g_source_set_priority (idle, G_PRIORITY_LOW);
+      g_source_set_callback (idle, start_index_check_cb, g_object_ref (result), g_object_unref);
+      g_source_set_static_name (idle, "[runboard] start run index check");
+      g_source_attach (idle, g_main_context_get_thread_default ());
+    }
+  return runs;
 }
 
 static void

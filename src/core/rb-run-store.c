@@ -24,6 +24,7 @@
 #include "rb-ident.h"
 #include "rb-json.h"
 #include "rb-run-index.h"
+#include "rb-run-private.h"
 #include "rb-run-store.h"
 
 struct _RbRunStore
@@ -276,12 +277,14 @@ rb_run_query_matches (const RbRunQuery *query,
 
 /* Order {{{ */
 
+/* The fields directly (rb-run-private.h), not through the checked
+ * getters: the app sorts 100 000 runs with this, 1.7 million calls. */
 static int
 compare_created (RbRun *a,
                  RbRun *b)
 {
-  gint64 ua = rb_run_get_created_usec (a);
-  gint64 ub = rb_run_get_created_usec (b);
+  gint64 ua = a->created_utc != NULL ? a->created_usec : 0;
+  gint64 ub = b->created_utc != NULL ? b->created_usec : 0;
 
   return ua < ub ? -1 : (ua > ub ? 1 : 0);
 }
@@ -317,8 +320,8 @@ rb_run_compare (RbRun     *a,
   g_return_val_if_fail (RB_IS_RUN (a), 0);
   g_return_val_if_fail (RB_IS_RUN (b), 0);
 
-  broken_a = rb_run_get_load_error (a) != NULL;
-  broken_b = rb_run_get_load_error (b) != NULL;
+  broken_a = a->load_error != NULL;
+  broken_b = b->load_error != NULL;
   if (broken_a != broken_b)
     return broken_a ? 1 : -1;
 
@@ -331,8 +334,8 @@ rb_run_compare (RbRun     *a,
 
   if (cmp == 0)
     {
-      known_a = rb_run_get_created_utc (a) != NULL;
-      known_b = rb_run_get_created_utc (b) != NULL;
+      known_a = a->created_utc != NULL;
+      known_b = b->created_utc != NULL;
       if (known_a != known_b)
         return known_a ? -1 : 1;
       cmp = compare_created (a, b);
@@ -341,7 +344,7 @@ rb_run_compare (RbRun     *a,
     }
 
   if (cmp == 0)
-    cmp = g_strcmp0 (rb_run_get_run_id (a), rb_run_get_run_id (b));
+    cmp = g_strcmp0 (a->run_id, b->run_id);
   return cmp;
 }
 
