@@ -116,10 +116,10 @@ if wants number; then
       gsub(/^ +| +$/, "", $2); for (i = 3; i <= 8; i++) gsub(/[ ×]/, "", $i);
       print $2 "|" $3 "|" $4 "|" $5 "|" $6 "|" $7 "|" $8 }' "$tmp/number" |
   while IFS='|' read -r set f s fx p t px; do
-    row "rb_number_format, $set" "$f ns" "snprintf %.17g $s ns" "${fx}× faster" "≥ 3×" "$(verdict "$fx" ">=" 3)"
+    row "rb_number_format, $set" "$f ns" "snprintf %.17g $s ns" "${fx}× its speed" "≥ 3×" "$(verdict "$fx" ">=" 3)"
     v=$(verdict "$px" ">=" 2)
     case $set in random*) [ "$v" = met ] || v="missed (extreme exponents, not series data)" ;; esac
-    row "rb_number_parse, $set" "$p ns" "strtod $t ns" "${px}× faster" "≥ 2×" "$v"
+    row "rb_number_parse, $set" "$p ns" "strtod $t ns" "${px}× its speed" "≥ 2×" "$v"
   done
 fi
 
