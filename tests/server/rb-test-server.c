@@ -138,6 +138,13 @@ rb_test_server_http (guint16      port,
     g_byte_array_append (response, buffer, n);
   if (n < 0)
     return 0;
+  if (response->len == 0)
+    {
+      /* g_strndup() of an empty GByteArray's NULL data would be NULL. */
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                           "connection closed without a response");
+      return 0;
+    }
 
   text = g_strndup ((const char *) response->data, response->len);
   sep = strstr (text, "\r\n\r\n");
