@@ -130,7 +130,12 @@ rb_data_dir_touch_stamp (const char  *data_dir,
                            g_get_real_time (), (int) getpid (),
                            (guint) g_atomic_int_add (&counter, 1));
   path = g_build_filename (meta, "stamp", NULL);
-  return rb_fs_write_atomic (path, value, strlen (value), error);
+  if (!rb_fs_write_atomic (path, value, strlen (value), error))
+    return FALSE;
+  /* Temps of writers killed before their rename (no lock here: a live
+   * writer's temp exists for milliseconds, so an hour-old one is dead). */
+  rb_fs_remove_stale_temps (path, 3600);
+  return TRUE;
 }
 
 char *

@@ -52,6 +52,43 @@ fsync_dir (const char *dir)
   close (fd);
 }
 
+guint
+rb_fs_remove_stale_temps (const char *path,
+                          guint       min_age_s)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *prefix = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *entry;
+  guint removed = 0;
+  GDir *handle;
+
+  g_return_val_if_fail (path != NULL, 0);
+
+  dir = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  prefix = g_strdup_printf (".%s.tmp-", base);
+  handle = g_dir_open (dir, 0, NULL);
+  while (handle != NULL && (entry = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *temp = NULL;
+      struct stat st;
+
+      /* Exactly what g_mkstemp made of ".<name>.tmp-XXXXXX". */
+      if (!g_str_has_prefix (entry, prefix) || strlen (entry) != strlen (prefix) + 6)
+        continue;
+      temp = g_build_filename (dir, entry, NULL);
+      if (lstat (temp, &st) != 0 || !S_ISREG (st.st_mode) ||
+          now - (gint64) st.st_mtime < (gint64) min_age_s)
+        continue;
+      removed += g_unlink (temp) == 0;
+    }
+  if (handle != NULL)
+    g_dir_close (handle);
+  return removed;
+}
+
 gboolean
 rb_fs_write_atomic (const char  *path,
                     const void  *data,

@@ -9,6 +9,14 @@
 
 G_BEGIN_DECLS
 
+/* Removes the temp files rb_fs_write_atomic left for @path when a writer
+ * was killed before its rename: ".<name>.tmp-XXXXXX" regular files next
+ * to @path whose mtime is at least @min_age_s seconds old (0: all of them,
+ * only safe while holding a lock every writer of @path takes). Returns
+ * how many were removed. */
+guint    rb_fs_remove_stale_temps (const char *path,
+                                   guint       min_age_s);
+
 /* Writes @data to a temp file ".<name>.tmp-XXXXXX" in the same folder,
  * fsyncs it, renames it over @path and fsyncs the folder. On any failure
  * the temp file is removed and @path is untouched. */

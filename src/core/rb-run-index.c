@@ -666,5 +666,9 @@ rb_run_index_save (RbRunIndex  *index,
     }
   sum = GUINT64_TO_LE (checksum (out->data, out->len));
   g_byte_array_append (out, (const guint8 *) &sum, 8);
-  return rb_fs_write_atomic (index->path, out->data, out->len, error);
+  if (!rb_fs_write_atomic (index->path, out->data, out->len, error))
+    return FALSE;
+  /* Temps of a lister killed before its rename (an hour old: dead). */
+  rb_fs_remove_stale_temps (index->path, 3600);
+  return TRUE;
 }

@@ -1941,6 +1941,10 @@ write_run_state (Capture     *capture,
   if (lock < 0)
     return FALSE;
   recover_leftovers (model_dir, "telemetry", telemetry_dir);
+  /* A writer killed mid-write left its temp files; every writer of these
+   * two holds this lock, so none of them is in progress. */
+  rb_fs_remove_stale_temps (manifest_path, 0);
+  rb_fs_remove_stale_temps (ref_path, 0);
   ok = (g_mkdir_with_parents (telemetry_dir, 0755) == 0 ||
         set_io_error (error, "create the run's telemetry folder", errno)) &&
        rb_fs_write_json_atomic (manifest_path, manifest, error) &&

@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 #include <sys/stat.h>
+#include <utime.h>
 #include <unistd.h>
 
 #include "rb-error.h"
@@ -57,6 +58,47 @@ test_write_atomic (void)
 
   /* No temp file left behind. */
   g_assert_cmpuint (count_entries (dir), ==, 1);
+
+  rb_test_remove_tree (dir);
+}
+
+static void
+put_aged (const char *dir,
+          const char *name,
+          gint64      age_s)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  struct utimbuf times;
+
+  rb_test_write_file (path, "x", 1);
+  times.actime = times.modtime = (time_t) (g_get_real_time () / G_USEC_PER_SEC - age_s);
+  g_assert_cmpint (utime (path, &times), ==, 0);
+}
+
+/* What a writer killed before its rename leaves, and only that, goes. */
+static void
+test_remove_stale_temps (void)
+{
+  g_autofree char *dir = rb_test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "stamp", NULL);
+  g_autofree char *sub = g_build_filename (dir, ".stamp.tmp-dirXYZ", NULL);
+  g_autofree char *dead = g_build_filename (dir, ".stamp.tmp-a1B2c3", NULL);
+
+  rb_test_write_file (path, "s\n", -1);
+  put_aged (dir, ".stamp.tmp-a1B2c3", 7200);     /* dead writer's temp */
+  put_aged (dir, ".stamp.tmp-d4E5f6", 5);        /* a live writer's, maybe */
+  put_aged (dir, ".stamp.tmp-short", 7200);      /* not g_mkstemp's shape */
+  put_aged (dir, ".other.tmp-a1B2c3", 7200);     /* another file's */
+  put_aged (dir, "stamp.tmp-a1B2c3", 7200);      /* not hidden */
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);  /* a folder: never */
+
+  g_assert_cmpuint (rb_fs_remove_stale_temps (path, 3600), ==, 1);
+  g_assert_false (g_file_test (dead, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_entries (dir), ==, 6);
+  /* Age 0 (under the writers' lock): the young one goes too. */
+  g_assert_cmpuint (rb_fs_remove_stale_temps (path, 0), ==, 1);
+  g_assert_cmpuint (count_entries (dir), ==, 5);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 
   rb_test_remove_tree (dir);
 }
@@ -273,6 +315,7 @@ main (int    argc,
 
   g_test_add_func ("/fs/write-atomic", test_write_atomic);
   g_test_add_func ("/fs/write-failure", test_write_failure);
+  g_test_add_func ("/fs/remove-stale-temps", test_remove_stale_temps);
   g_test_add_func ("/fs/write-json", test_write_json);
   g_test_add_func ("/fs/read-file", test_read_file);
   g_test_add_func ("/fs/limit-wording", test_limit_wording);
