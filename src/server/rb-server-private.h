@@ -25,6 +25,7 @@ struct _RbServer
 
   /* Owned references */
   SoupServer   *soup;
+  GSocketService *listener;       /* accepts for @soup (rb_server_listen) */
   RbRunStore   *store;
   GPtrArray    *shutdown_tasks;   /* of GTask */
   char         *data_dir;

@@ -12,6 +12,10 @@
 #          run, when the arenas are warm: a leak keeps growing there (30 s runs
 #          grow 3–4 MiB there as the arenas fill; 16 MiB over the second half of
 #          a 600 s soak is ~40 bytes per request)
+#        RSS_LATE_BYTES_PER_REQUEST_MAX (100) — the same growth per request of
+#          the second half, checked once it passes 2 MiB: catches a per-
+#          connection leak in a 30 s run (libsoup 3.2's accepted-socket leak
+#          was ~570 bytes per request; with our own accept it is ~6)
 # Fails (exit 1, with the reason) when a request fails (non-2xx, socket
 # error, timeout, or no request at all), a bound above is passed, or the
 # server dies or does not exit 0 on SIGTERM.
@@ -24,6 +28,7 @@ threads=${THREADS:-2}
 fd_max=${FD_GROWTH_MAX:-5}
 rss_max=$(( ${RSS_GROWTH_MAX_MIB:-64} * 1024 ))
 rss_late_max=$(( ${RSS_LATE_GROWTH_MAX_MIB:-16} * 1024 ))
+late_per_request_max=${RSS_LATE_BYTES_PER_REQUEST_MAX:-100}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 server="$build/src/server/runboard-server"
 for tool in wrk curl; do
@@ -105,6 +110,11 @@ if [ "$rss_after" -gt $((rss_before + rss_max)) ]; then
 fi
 if [ "$rss_after" -gt $((rss_mid + rss_late_max)) ]; then
   echo "soak.sh: the server's RSS still grew in the second half, $rss_mid -> $rss_after KiB (bound: +$rss_late_max KiB)" >&2; status=1
+fi
+late_kib=$((rss_after - rss_mid))
+if [ -n "$requests" ] && [ "$requests" -gt 1 ] && [ "$late_kib" -gt 2048 ] &&
+   [ $((late_kib * 1024 / (requests / 2))) -gt "$late_per_request_max" ]; then
+  echo "soak.sh: the server's RSS grew by $((late_kib * 1024 / (requests / 2))) bytes per request in the second half (bound: $late_per_request_max)" >&2; status=1
 fi
 kill -TERM "$pid"
 if ! wait "$pid"; then
