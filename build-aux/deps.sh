@@ -17,7 +17,7 @@ build_pkgs=(
 )
 test_pkgs=(xvfb xauth dbus-daemon python3 python3-jsonschema)
 ci_pkgs=(curl wrk clang-14 clang libclang-rt-14-dev)
-bench_pkgs=(curl wrk nginx-light hyperfine xvfb xauth python3)
+bench_pkgs=(curl wrk nginx-light hyperfine xvfb xauth python3 xdotool)
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in
