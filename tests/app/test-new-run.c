@@ -346,39 +346,19 @@ generation_off (gpointer data)
   return !rb_run_detail_get_generation_allowed (data);
 }
 
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 test_preferences_generation_switch (Fixture       *f,
                                     gconstpointer  data)
 {
   RbPreferencesWindow *preferences = rb_preferences_window_new (GTK_WINDOW (f->window), f->settings);
-  RbRunDetail *detail = RB_RUN_DETAIL (find_widget (GTK_WIDGET (f->window), RB_TYPE_RUN_DETAIL));
+  RbRunDetail *detail = RB_RUN_DETAIL (rb_app_test_find_widget (GTK_WIDGET (f->window), RB_TYPE_RUN_DETAIL));
   GtkWidget *sw;
 
   gtk_window_present (GTK_WINDOW (preferences));
   rb_test_spin_until ((gboolean (*) (gpointer)) rb_run_detail_get_generation_allowed, detail, 5000,
                  "generation to be allowed");
 
-  sw = find_widget (GTK_WIDGET (preferences), GTK_TYPE_SWITCH);
+  sw = rb_app_test_find_widget (GTK_WIDGET (preferences), GTK_TYPE_SWITCH);
   g_assert_nonnull (sw);
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (sw)));
 

@@ -34,6 +34,7 @@
 #include "rb-run-detail.h"
 #include "rb-run-store.h"
 #include "rb-template.h"
+#include "rb-app-test-util.h"
 #include "rb-test-util.h"
 #include "rb-window.h"
 
@@ -71,26 +72,6 @@ detail_settled (gpointer data)
   return g_strcmp0 (rb_run_detail_get_state (data), "loading") != 0;
 }
 
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* The first action row under @root whose title is @title (exactly, or
  * starting with it when @prefix). */
 static GtkWidget *
@@ -119,55 +100,7 @@ find_row (GtkWidget  *root,
   return NULL;
 }
 
-static GtkWidget *
-find_button_labeled (GtkWidget  *root,
-                     const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_labeled (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* Whether @widget and all its ancestors are visible. */
-static gboolean
-shown (GtkWidget *widget)
-{
-  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
-    if (!gtk_widget_get_visible (widget))
-      return FALSE;
-
-  return TRUE;
-}
-
-static gboolean
-has_label (GtkWidget  *root,
-           const char *text)
-{
-  if (!gtk_widget_get_visible (root))
-    return FALSE;
-  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0)
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (has_label (child, text))
-      return TRUE;
-
-  return FALSE;
-}
-
 /* The detail row titled @title is shown and displays @value. */
 static void
 assert_row_value (RbRunDetail *detail,
@@ -178,8 +111,8 @@ assert_row_value (RbRunDetail *detail,
 
   if (row == NULL)
     g_error ("No row titled «%s»", title);
-  g_assert_true (shown (row));
-  if (!has_label (row, value))
+  g_assert_true (rb_app_test_shown (row));
+  if (!rb_app_test_has_label (row, value))
     g_error ("Row «%s» does not show «%s»", title, value);
 }
 
@@ -253,13 +186,13 @@ telemetry_shown (gpointer data)
 static void
 generate_telemetry (Fixture *f)
 {
-  GtkWidget *generate_first = find_button_labeled (GTK_WIDGET (f->detail), "Generate…");
+  GtkWidget *generate_first = rb_app_test_find_button (GTK_WIDGET (f->detail), "Generate…");
   RbGenerateDialog *dialog;
   GtkWidget *button;
   gpointer weak;
 
   g_assert_nonnull (generate_first);
-  g_assert_true (shown (generate_first));
+  g_assert_true (rb_app_test_shown (generate_first));
   g_assert_true (gtk_widget_is_sensitive (generate_first));
   g_assert_null (find_toplevel (RB_TYPE_GENERATE_DIALOG));
   g_signal_emit_by_name (generate_first, "clicked");
@@ -272,7 +205,7 @@ generate_telemetry (Fixture *f)
   /* No metadata.captureKey: the bundle is stored with the run. */
   g_assert_cmpstr (rb_generate_dialog_get_capture_key (dialog), ==, "");
 
-  button = find_button_labeled (GTK_WIDGET (dialog), "_Generate");
+  button = rb_app_test_find_button (GTK_WIDGET (dialog), "_Generate");
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (button));
   weak = dialog;
@@ -334,7 +267,7 @@ fixture_setup (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 760);
   gtk_window_present (GTK_WINDOW (f->window));
 
-  f->detail = RB_RUN_DETAIL (find_widget (GTK_WIDGET (f->window), RB_TYPE_RUN_DETAIL));
+  f->detail = RB_RUN_DETAIL (rb_app_test_find_widget (GTK_WIDGET (f->window), RB_TYPE_RUN_DETAIL));
   g_assert_nonnull (f->detail);
 
   rb_test_spin_until (window_loaded, f->window, 10000, "the run list");
@@ -409,8 +342,8 @@ test_step2_telemetry_not_available (Fixture       *f,
   assert_row_value (f->detail, "Source Run", "—");
 
   /* The way forward is offered right there. */
-  g_assert_true (shown (find_button_labeled (GTK_WIDGET (f->detail), "Generate…")));
-  replay = find_button_labeled (GTK_WIDGET (f->detail), "Replay from _Telemetry");
+  g_assert_true (rb_app_test_shown (rb_app_test_find_button (GTK_WIDGET (f->detail), "Generate…")));
+  replay = rb_app_test_find_button (GTK_WIDGET (f->detail), "Replay from _Telemetry");
   g_assert_nonnull (replay);
   g_assert_false (gtk_widget_get_sensitive (replay));
 }
@@ -442,7 +375,7 @@ test_step3_generate_shows_provenance (Fixture       *f,
   /* Written with the run; Generate… is no longer offered. */
   bundle_dir = g_build_filename (f->data_dir, "runs", f->run_id, "model", "telemetry", NULL);
   g_assert_true (g_file_test (bundle_dir, G_FILE_TEST_IS_DIR));
-  g_assert_false (shown (find_button_labeled (GTK_WIDGET (f->detail), "Generate…")));
+  g_assert_false (rb_app_test_shown (rb_app_test_find_button (GTK_WIDGET (f->detail), "Generate…")));
 }
 
 static gboolean
@@ -470,7 +403,7 @@ test_step4_replay_from_telemetry (Fixture       *f,
   select_and_wait (f, f->run_id);
   generate_telemetry (f);
 
-  replay = find_button_labeled (GTK_WIDGET (f->detail), "Replay from _Telemetry");
+  replay = rb_app_test_find_button (GTK_WIDGET (f->detail), "Replay from _Telemetry");
   g_assert_nonnull (replay);
   g_assert_true (gtk_widget_get_sensitive (replay));
   g_assert_null (gtk_widget_get_tooltip_text (replay));
@@ -487,7 +420,7 @@ test_step4_replay_from_telemetry (Fixture       *f,
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   row = find_row (GTK_WIDGET (f->detail), line, FALSE);
   g_assert_nonnull (row);
-  g_assert_true (shown (row));
+  g_assert_true (rb_app_test_shown (row));
   assert_row_value (f->detail, "Mode", "Telemetry");
 }
 
@@ -513,7 +446,7 @@ test_step5_replay_without_generation (Fixture       *f,
 
   select_and_wait (f, f->run_id);
 
-  replay = find_button_labeled (GTK_WIDGET (f->detail), "Replay from _Telemetry");
+  replay = rb_app_test_find_button (GTK_WIDGET (f->detail), "Replay from _Telemetry");
   g_assert_nonnull (replay);
   g_assert_false (gtk_widget_get_sensitive (replay));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (replay), ==, "Generate telemetry for this run first");
@@ -542,7 +475,7 @@ test_step5_replay_without_generation (Fixture       *f,
                               "Generate telemetry from a run first (select a simulation run, then Generate Telemetry…).",
                               f->run_id);
   g_assert_cmpstr (rb_new_run_dialog_get_message (dialog), ==, expected);
-  g_assert_true (has_label (GTK_WIDGET (dialog), expected));
+  g_assert_true (rb_app_test_has_label (GTK_WIDGET (dialog), expected));
   g_assert_cmpuint (count_runs (f), ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (dialog));

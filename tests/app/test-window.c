@@ -116,26 +116,6 @@ find_row_titled (GtkWidget  *root,
   return NULL;
 }
 
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* Visible label texts under @root, in tree order. */
 static void
 collect_labels (GtkWidget *root,
@@ -224,26 +204,6 @@ count_bound_rows (GtkWidget *root)
   return n;
 }
 
-static GtkWidget *
-find_button_labeled (GtkWidget  *root,
-                     const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_labeled (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* Whether @widget and all its ancestors are visible. */
 static gboolean
 shown (GtkWidget *widget)
@@ -319,7 +279,7 @@ static RbGenerateDialog *
 click_and_wait (RbGenerateDialog *dialog,
                 const char       *label)
 {
-  GtkWidget *button = find_button_labeled (GTK_WIDGET (dialog), label);
+  GtkWidget *button = rb_app_test_find_button (GTK_WIDGET (dialog), label);
   gpointer weak = dialog;
 
   g_assert_nonnull (button);
@@ -431,7 +391,7 @@ fixture_setup (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 760);
   gtk_window_present (GTK_WINDOW (f->window));
 
-  f->detail = RB_RUN_DETAIL (find_widget (GTK_WIDGET (f->window), RB_TYPE_RUN_DETAIL));
+  f->detail = RB_RUN_DETAIL (rb_app_test_find_widget (GTK_WIDGET (f->window), RB_TYPE_RUN_DETAIL));
   g_assert_nonnull (f->detail);
 
   rb_test_spin_until (window_loaded, f->window, 10000, "the run list");
@@ -585,8 +545,8 @@ test_search_filters (Fixture       *f,
                      gconstpointer  data)
 {
   /* The window's search bar (the node picker's popover has an entry too). */
-  GtkWidget *bar = find_widget (GTK_WIDGET (f->window), GTK_TYPE_SEARCH_BAR);
-  GtkWidget *entry = bar != NULL ? find_widget (bar, GTK_TYPE_SEARCH_ENTRY) : NULL;
+  GtkWidget *bar = rb_app_test_find_widget (GTK_WIDGET (f->window), GTK_TYPE_SEARCH_BAR);
+  GtkWidget *entry = bar != NULL ? rb_app_test_find_widget (bar, GTK_TYPE_SEARCH_ENTRY) : NULL;
   RbRunQuery query;
   guint n_matching = 0;
   gpointer args[2];
@@ -791,18 +751,18 @@ test_generation_disabled_by_backend (Fixture       *f,
   select_and_wait (f, SAMPLE_RUN);
   g_assert_false (rb_run_detail_get_generation_allowed (f->detail));
 
-  generate = find_button_labeled (detail, "_Generate Telemetry…");
+  generate = rb_app_test_find_button (detail, "_Generate Telemetry…");
   g_assert_nonnull (generate);
   g_assert_false (shown (generate));
   g_assert_false (gtk_widget_get_sensitive (generate));
-  g_assert_false (shown (find_button_labeled (detail, "Generate…")));
+  g_assert_false (shown (rb_app_test_find_button (detail, "Generate…")));
 
   press_shortcut (f->window, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
   g_assert_null (find_generate_dialog ());
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.generate-telemetry", NULL);
   g_assert_null (find_generate_dialog ());
 
-  replay = find_button_labeled (detail, "Replay from _Telemetry");
+  replay = rb_app_test_find_button (detail, "Replay from _Telemetry");
   g_assert_false (gtk_widget_get_sensitive (replay));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (replay), ==, "This run has no telemetry bundle");
 
@@ -827,11 +787,11 @@ test_generation_flag_off (Fixture       *f,
   g_assert_false (rb_run_detail_get_generation_allowed (f->detail));
 
   /* No Generate button anywhere, and the action is disabled. */
-  generate = find_button_labeled (detail, "_Generate Telemetry…");
+  generate = rb_app_test_find_button (detail, "_Generate Telemetry…");
   g_assert_nonnull (generate);
   g_assert_false (shown (generate));
   g_assert_false (gtk_widget_get_sensitive (generate));
-  g_assert_false (shown (find_button_labeled (detail, "Generate…")));
+  g_assert_false (shown (rb_app_test_find_button (detail, "Generate…")));
 
   /* Its shortcut, or activating it any other way, opens nothing. */
   press_shortcut (f->window, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
@@ -842,7 +802,7 @@ test_generation_flag_off (Fixture       *f,
   /* Replay from Telemetry says why it cannot run, without offering
    * generation. */
   {
-    GtkWidget *replay = find_button_labeled (detail, "Replay from _Telemetry");
+    GtkWidget *replay = rb_app_test_find_button (detail, "Replay from _Telemetry");
 
     g_assert_false (gtk_widget_get_sensitive (replay));
     g_assert_cmpstr (gtk_widget_get_tooltip_text (replay), ==, "This run has no telemetry bundle");
@@ -868,12 +828,12 @@ test_replay_telemetry_after_generation (Fixture       *f,
   g_assert_true (rb_run_detail_get_generation_allowed (f->detail));
 
   /* No telemetry yet: insensitive, with the reason and a way out. */
-  replay = find_button_labeled (detail, "Replay from _Telemetry");
+  replay = rb_app_test_find_button (detail, "Replay from _Telemetry");
   g_assert_nonnull (replay);
   g_assert_false (gtk_widget_get_sensitive (replay));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (replay), ==, "Generate telemetry for this run first");
-  g_assert_true (shown (find_button_labeled (detail, "Generate…")));
-  g_assert_true (gtk_widget_get_sensitive (find_button_labeled (detail, "_Generate Telemetry…")));
+  g_assert_true (shown (rb_app_test_find_button (detail, "Generate…")));
+  g_assert_true (gtk_widget_get_sensitive (rb_app_test_find_button (detail, "_Generate Telemetry…")));
 
   /* The dialog: the sample's template is not in the catalogue, so no key
    * is prefilled: the bundle is stored with the run. */
@@ -886,7 +846,7 @@ test_replay_telemetry_after_generation (Fixture       *f,
   rb_test_spin_until (telemetry_shown, f->detail, 10000, "the detail to show the telemetry");
   g_assert_true (gtk_widget_get_sensitive (replay));
   g_assert_null (gtk_widget_get_tooltip_text (replay));
-  g_assert_false (shown (find_button_labeled (detail, "Generate…")));
+  g_assert_false (shown (rb_app_test_find_button (detail, "Generate…")));
   assert_has_label (detail, "Yes");
 }
 
@@ -913,13 +873,13 @@ test_generate_conflict_overwrite (Fixture       *f,
                             "A telemetry bundle with the key “a1-test-key” already exists."));
   g_assert_nonnull (strstr (rb_generate_dialog_get_message (dialog), "Overwrite it, or choose another key."));
   assert_has_label (GTK_WIDGET (dialog), rb_generate_dialog_get_message (dialog));
-  overwrite = find_button_labeled (GTK_WIDGET (dialog), "_Overwrite");
+  overwrite = rb_app_test_find_button (GTK_WIDGET (dialog), "_Overwrite");
   g_assert_nonnull (overwrite);
   g_assert_true (gtk_widget_has_css_class (overwrite, "destructive-action"));
   assert_no_path (GTK_WIDGET (dialog), f->tmp);
 
   /* Choosing another key dismisses the prompt. */
-  g_signal_emit_by_name (find_button_labeled (GTK_WIDGET (dialog), "Choose _Another Key"), "clicked");
+  g_signal_emit_by_name (rb_app_test_find_button (GTK_WIDGET (dialog), "Choose _Another Key"), "clicked");
   g_assert_cmpstr (rb_generate_dialog_get_state (dialog), ==, "ready");
   g_assert_false (shown (overwrite));
 
@@ -949,7 +909,7 @@ test_replay_selects_new_run (Fixture       *f,
   GtkWidget *row;
 
   select_and_wait (f, SAMPLE_RUN);
-  g_assert_true (gtk_widget_get_sensitive (find_button_labeled (GTK_WIDGET (f->detail), "Replay from _Model")));
+  g_assert_true (gtk_widget_get_sensitive (rb_app_test_find_button (GTK_WIDGET (f->detail), "Replay from _Model")));
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.replay-model", NULL);
   rb_test_spin_until (selected_other_than, args, 30000, "the replay to be selected");
@@ -1178,7 +1138,7 @@ pick_node (Fixture    *f,
            RbRun      *run,
            const char *node_id)
 {
-  GtkDropDown *picker = GTK_DROP_DOWN (find_widget (GTK_WIDGET (f->detail), GTK_TYPE_DROP_DOWN));
+  GtkDropDown *picker = GTK_DROP_DOWN (rb_app_test_find_widget (GTK_WIDGET (f->detail), GTK_TYPE_DROP_DOWN));
   GListModel *model;
   GPtrArray *topology;
   guint position = GTK_INVALID_LIST_POSITION;
@@ -1219,7 +1179,7 @@ test_series_chart (Fixture       *f,
 
   /* A replay: its own series, and its source run's dashed over them. */
   select_and_wait (f, SAMPLE_REPLAY);
-  chart = RB_SERIES_CHART (find_widget (GTK_WIDGET (f->detail), RB_TYPE_SERIES_CHART));
+  chart = RB_SERIES_CHART (rb_app_test_find_widget (GTK_WIDGET (f->detail), RB_TYPE_SERIES_CHART));
   g_assert_nonnull (chart);
   g_assert_true (shown (GTK_WIDGET (chart)));
   assert_has_label (GTK_WIDGET (f->detail), "Series");
@@ -1295,8 +1255,8 @@ test_series_no_topology (void)
   g_assert_false (rb_run_detail_get_series_loading (detail));
   gtk_test_widget_wait_for_draw (window);
   assert_has_label (GTK_WIDGET (detail), "This run has no topology, so there are no series to chart.");
-  g_assert_false (shown (find_widget (GTK_WIDGET (detail), GTK_TYPE_DROP_DOWN)));
-  g_assert_false (shown (find_widget (GTK_WIDGET (detail), RB_TYPE_SERIES_CHART)));
+  g_assert_false (shown (rb_app_test_find_widget (GTK_WIDGET (detail), GTK_TYPE_DROP_DOWN)));
+  g_assert_false (shown (rb_app_test_find_widget (GTK_WIDGET (detail), RB_TYPE_SERIES_CHART)));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
