@@ -86,6 +86,20 @@ rb_test_write_file (const char *path,
   g_assert_no_error (error);
 }
 
+guint
+rb_test_count_entries (const char *dir,
+                       const char *prefix)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    if (name[0] != '.' && (prefix == NULL || g_str_has_prefix (name, prefix)))
+      n++;
+  return n;
+}
+
 char *
 rb_test_read_file (const char *path,
                    gsize      *len)

@@ -19,6 +19,11 @@ void        rb_test_write_file     (const char  *path,
                                     gssize       len);
 char       *rb_test_read_file      (const char  *path,
                                     gsize       *len);
+/* Entries of @dir whose names do not start with "." (core's lock and temp
+ * files) and, when @prefix is not NULL, start with @prefix; 0 when @dir
+ * cannot be read. */
+guint       rb_test_count_entries  (const char  *dir,
+                                    const char  *prefix);
 /* tests/data/<first>/… in the source tree. */
 char       *rb_test_data_path      (const char  *first,
                                     ...) G_GNUC_NULL_TERMINATED;

@@ -57,16 +57,9 @@ static guint
 count_runs (Fixture *f)
 {
   g_autofree char *runs = g_build_filename (f->data_dir, "runs", NULL);
-  g_autoptr(GDir) dir = g_dir_open (runs, 0, NULL);
-  const char *name;
-  guint n = 0;
 
   /* Run folders only (the store keeps other entries there too). */
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_prefix (name, "run_"))
-      n++;
-
-  return n;
+  return rb_test_count_entries (runs, "run_");
 }
 
 static void

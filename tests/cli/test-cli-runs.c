@@ -130,26 +130,11 @@ parse_object (const char *text)
 }
 
 static guint
-count_visible (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  guint n = 0;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      if (name[0] != '.')
-        n++;
-    }
-  return n;
-}
-
-static guint
 count_runs (Fixture *f)
 {
   g_autofree char *runs = g_build_filename (f->data_dir, "runs", NULL);
 
-  return count_visible (runs);
+  return rb_test_count_entries (runs, NULL);
 }
 
 /* `run tiny-flow --deterministic --json`: the new run's id. */
@@ -482,7 +467,7 @@ test_telemetry_errors (Fixture       *f,
   g_assert_cmpint (cli_env (f, env, generate_json, &disabled_json, NULL), ==, 7);
   disabled = parse_object (disabled_json);
   g_assert_cmpstr (json_object_get_string_member (disabled, "code"), ==, "disabled");
-  g_assert_cmpuint (count_visible (telemetry_dir), ==, 0);
+  g_assert_cmpuint (rb_test_count_entries (telemetry_dir, NULL), ==, 0);
 
   g_assert_cmpint (cli (f, unknown, &unknown_out, NULL), ==, 4);
   unknown_body = parse_object (unknown_out);

@@ -277,28 +277,12 @@ cli_json (Fixture            *f,
   return cli_json_env (f, NULL, args, expected_status);
 }
 
-/* Visible entries of @dir (core keeps its lock files as dot files). */
-static guint
-count_entries (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  guint n = 0;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      if (name[0] != '.')
-        n++;
-    }
-  return n;
-}
-
 static guint
 count_runs (Fixture *f)
 {
   g_autofree char *runs = g_build_filename (f->data_dir, "runs", NULL);
 
-  return count_entries (runs);
+  return rb_test_count_entries (runs, NULL);
 }
 
 /* POST /v1/runs for tiny-flow (deterministic, rate @rate): the run id. */
@@ -689,7 +673,7 @@ test_create_run_never_captures (Fixture       *f,
                                                   "available"));
 
   /* no bundle anywhere */
-  g_assert_cmpuint (count_entries (telemetry_dir), ==, 0);
+  g_assert_cmpuint (rb_test_count_entries (telemetry_dir, NULL), ==, 0);
   run_telemetry = g_build_filename (f->data_dir, "runs", json_object_get_string_member (run, "runId"),
                                     "model", "telemetry", NULL);
   g_assert_false (g_file_test (run_telemetry, G_FILE_TEST_EXISTS));
@@ -998,7 +982,7 @@ test_captures_invalid (Fixture       *f,
     }
 
   /* nothing generated, nothing outside the data folder */
-  g_assert_cmpuint (count_entries (telemetry_dir), ==, 0);
+  g_assert_cmpuint (rb_test_count_entries (telemetry_dir, NULL), ==, 0);
   g_assert_false (g_file_test (outside, G_FILE_TEST_EXISTS));
 }
 
@@ -1051,7 +1035,7 @@ test_captures_disabled (Fixture       *f,
   /* the CLI's removal path: exit 7, the same body */
   cli = cli_json_env (f, env, args, 7);
   g_assert_cmpstr (cli, ==, body);
-  g_assert_cmpuint (count_entries (telemetry_dir), ==, 0);
+  g_assert_cmpuint (rb_test_count_entries (telemetry_dir, NULL), ==, 0);
 }
 
 /* A chunked body (no Content-Length) over 1 MiB: counted as it arrives. */
