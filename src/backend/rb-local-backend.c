@@ -12,7 +12,7 @@
 
 #include "config.h"
 
-#include <stdlib.h>
+#include <stdlib.h>   /* defines __GLIBC__ for the test below */
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -71,15 +71,22 @@ emit_changed_cb (gpointer user_data)
   rb_backend_emit_changed (RB_BACKEND (self));
 }
 
+/* Debounced: a burst of events (or a stale index among them) gives one
+ * RbBackend::changed, CHANGE_DEBOUNCE_MS after the last of them. */
+static void
+schedule_changed (RbLocalBackend *self)
+{
+  g_clear_handle_id (&self->changed_source, g_source_remove);
+  self->changed_source = g_timeout_add_once (CHANGE_DEBOUNCE_MS, emit_changed_cb, self);
+}
+
 /* In self->context: a listing that came from the index unchecked turned
  * out stale. */
 static gboolean
 index_stale_cb (gpointer user_data)
 {
-  RbLocalBackend *self = user_data;
-
   g_debug ("The run index was stale");
-  rb_backend_emit_changed (RB_BACKEND (self));
+  schedule_changed (user_data);
   return G_SOURCE_REMOVE;
 }
 
@@ -112,9 +119,7 @@ on_monitor_changed_cb (RbLocalBackend    *self,
       break;
     }
 
-  /* Debounce: restart the timer on every event of a burst. */
-  g_clear_handle_id (&self->changed_source, g_source_remove);
-  self->changed_source = g_timeout_add_once (CHANGE_DEBOUNCE_MS, emit_changed_cb, self);
+  schedule_changed (self);
 }
 
 static GFileMonitor *
@@ -184,13 +189,11 @@ list_runs_worker (GTask        *task,
   /* Straight from the index, so the list shows at once (100 000 runs:
    * well under a second instead of seconds of stat() calls)… */
   runs = rb_run_store_list_unchecked (self->store, cancellable, &error);
-  if (runs == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
 
-  g_task_return_pointer (task, runs, (GDestroyNotify) g_ptr_array_unref);
+  if (runs == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, runs, (GDestroyNotify) g_ptr_array_unref);
 }
 
 /* GET /v1/runs: the query from parameters, then core's page body. */
