@@ -46,15 +46,15 @@ struct _RbWindow
   char                 *server_url;
   GSettings            *settings;
   GListStore           *runs;
-  GtkSingleSelection   *selection;      /* owns the chain below */
+  GtkSingleSelection   *selection;      /* owns the models below */
+  GtkCustomFilter      *filter;         /* in filter_model unless every run passes */
+  GtkCustomSorter      *sorter;         /* in sort_model unless the default order */
   RbRunQuery            query;
   char                 *pending_select_id;
   char                 *detail_run_id;
   char                 *pending_action;
 
   /* Borrowed references (owned by the selection's model chain) */
-  GtkCustomFilter      *filter;
-  GtkCustomSorter      *sorter;
   GtkFilterListModel   *filter_model;
   GtkSortListModel     *sort_model;
 
@@ -222,6 +222,36 @@ update_actions (RbWindow *self)
                                  telemetry != NULL && telemetry->available && !self->replaying);
 }
 
+/* Backends list runs in the default order, and a filter that lets every
+ * run through still calls back once per run: with neither a filter nor
+ * another order in use, the models get no filter and no sorter and pass
+ * 100 000 runs straight through. */
+static void
+refilter (RbWindow        *self,
+          GtkFilterChange  change)
+{
+  if (rb_run_query_matches_all (&self->query))
+    {
+      gtk_filter_list_model_set_filter (self->filter_model, NULL);
+      return;
+    }
+  if (gtk_filter_list_model_get_filter (self->filter_model) == NULL)
+    gtk_filter_list_model_set_filter (self->filter_model, GTK_FILTER (self->filter));
+  else
+    gtk_filter_changed (GTK_FILTER (self->filter), change);
+}
+
+static void
+resort (RbWindow *self)
+{
+  if (self->sort == RB_RUN_SORT_CREATED && self->descending)
+    gtk_sort_list_model_set_sorter (self->sort_model, NULL);
+  else if (gtk_sort_list_model_get_sorter (self->sort_model) == NULL)
+    gtk_sort_list_model_set_sorter (self->sort_model, GTK_SORTER (self->sorter));
+  else
+    gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+}
+
 static void
 set_search (RbWindow   *self,
             const char *text)
@@ -230,7 +260,7 @@ set_search (RbWindow   *self,
   if (text != NULL && *text != '\0')
     self->query.search = g_strdup (text);
 
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  refilter (self, GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 /*
@@ -295,7 +325,7 @@ on_filter_settings_changed_cb (RbWindow   *self,
                                GSettings  *settings)
 {
   load_filter_settings (self);
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  refilter (self, GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 static void
@@ -304,7 +334,7 @@ on_sort_settings_changed_cb (RbWindow   *self,
                              GSettings  *settings)
 {
   load_sort_settings (self);
-  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+  resort (self);
 }
 
 /*
@@ -946,6 +976,8 @@ rb_window_finalize (GObject *object)
   RbWindow *self = (RbWindow *)object;
 
   g_clear_object (&self->selection);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->sorter);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->detail_cancellable);
   g_clear_object (&self->runs);
@@ -1137,10 +1169,10 @@ rb_window_init (RbWindow *self)
   /* The models hold the callbacks' user data: they die with the window. */
   self->filter = gtk_custom_filter_new (filter_run, self, NULL);
   self->sorter = gtk_custom_sorter_new (sort_runs, self, NULL);
-  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->runs)),
-                                                  GTK_FILTER (self->filter));
-  self->sort_model = gtk_sort_list_model_new (G_LIST_MODEL (self->filter_model),
-                                              GTK_SORTER (self->sorter));
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->runs)), NULL);
+  self->sort_model = gtk_sort_list_model_new (G_LIST_MODEL (self->filter_model), NULL);
+  refilter (self, GTK_FILTER_CHANGE_DIFFERENT);
+  resort (self);
   self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sort_model));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -1252,7 +1284,7 @@ rb_window_select_run (RbWindow   *self,
       g_settings_reset (self->settings, "list-filter-telemetry");
       g_settings_reset (self->settings, "list-filter-warnings");
       load_filter_settings (self);
-      gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
+      refilter (self, GTK_FILTER_CHANGE_LESS_STRICT);
       position = find_run (G_LIST_MODEL (self->selection), run_id);
     }
 

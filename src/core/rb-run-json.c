@@ -111,7 +111,7 @@ rb_run_to_detail_json (RbRun *self)
 
   json_builder_set_member_name (builder, "warnings");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < self->warnings->len; i++)
+  for (guint i = 0; self->warnings != NULL && i < self->warnings->len; i++)
     {
       const RbWarning *warning = g_ptr_array_index (self->warnings, i);
 
@@ -138,7 +138,7 @@ rb_run_to_detail_json (RbRun *self)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "nodes");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < self->topology->len; i++)
+  for (guint i = 0; self->topology != NULL && i < self->topology->len; i++)
     {
       const RbTopologyNode *node = g_ptr_array_index (self->topology, i);
 
@@ -182,6 +182,23 @@ json_string_or_null (JsonObject  *object,
     }
   g_free (*out);
   *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+/* json_string_or_null for the shared fields (rb-run-private.h). */
+static gboolean
+json_shared_or_null (JsonObject  *object,
+                     const char  *member,
+                     const char  *path,
+                     char       **out,
+                     GError     **error)
+{
+  g_autofree char *text = NULL;
+
+  if (!json_string_or_null (object, member, path, &text, error))
+    return FALSE;
+  if (text != NULL)
+    _rb_run_set_shared (out, text);
   return TRUE;
 }
 
@@ -269,7 +286,7 @@ detail_from_json (RbRun       *self,
       metrics = rb_json_get_object (node_object, "metrics");
       for (guint m = 0; metrics != NULL && m < RB_N_METRICS; m++)
         node->metrics[m] = g_strdup (_rb_run_get_text (metrics, rb_metric_to_key (m)));
-      g_ptr_array_add (self->topology, node);
+      g_ptr_array_add (_rb_run_topology (self), node);
     }
 
   self->has_detail = TRUE;
@@ -303,10 +320,10 @@ rb_run_new_from_json (JsonObject  *object,
     return NULL;
   self->run_id = g_strdup (rb_json_get_string (object, "runId"));
 
-  if (!json_string_or_null (object, "templateId", "templateId", &self->template_id, error) ||
-      !json_string_or_null (object, "templateTitle", "templateTitle", &self->template_title, error) ||
-      !json_string_or_null (object, "templateVersion", "templateVersion", &self->template_version, error) ||
-      !json_string_or_null (object, "mode", "mode", &self->mode, error) ||
+  if (!json_shared_or_null (object, "templateId", "templateId", &self->template_id, error) ||
+      !json_shared_or_null (object, "templateTitle", "templateTitle", &self->template_title, error) ||
+      !json_shared_or_null (object, "templateVersion", "templateVersion", &self->template_version, error) ||
+      !json_shared_or_null (object, "mode", "mode", &self->mode, error) ||
       !json_string_or_null (object, "diagnostic", "diagnostic", &self->diagnostic, error) ||
       !json_object_or_null (object, "grid", "grid", &grid, error) ||
       !json_object_or_null (object, "rng", "rng", &rng, error) ||
@@ -328,13 +345,13 @@ rb_run_new_from_json (JsonObject  *object,
     {
       if (!json_uint (grid, "bins", "grid.bins", &self->bins, error) ||
           !json_uint (grid, "binSize", "grid.binSize", &self->bin_size, error) ||
-          !json_string_or_null (grid, "binUnit", "grid.binUnit", &self->bin_unit, error))
+          !json_shared_or_null (grid, "binUnit", "grid.binUnit", &self->bin_unit, error))
         return NULL;
       self->has_grid = TRUE;
     }
   if (rng != NULL)
     {
-      if (!json_string_or_null (rng, "kind", "rng.kind", &self->rng_kind, error))
+      if (!json_shared_or_null (rng, "kind", "rng.kind", &self->rng_kind, error))
         return NULL;
       self->has_rng = TRUE;
       self->rng_seed = rb_json_get_int (rng, "seed", 0);
@@ -342,7 +359,7 @@ rb_run_new_from_json (JsonObject  *object,
   if (source != NULL)
     {
       if (!json_string_or_null (source, "runId", "source.runId", &self->source_run_id, error) ||
-          !json_string_or_null (source, "kind", "source.kind", &self->source_kind, error))
+          !json_shared_or_null (source, "kind", "source.kind", &self->source_kind, error))
         return NULL;
     }
   if (telemetry != NULL)

@@ -113,6 +113,16 @@ take_text (char       **slot,
     *slot = g_strdup (value);
 }
 
+/* take_text for the shared fields (rb-run-private.h). */
+static void
+take_shared (char       **slot,
+             JsonObject  *object,
+             const char  *member)
+{
+  if (*slot == NULL)
+    _rb_run_set_shared (slot, _rb_run_get_text (object, member));
+}
+
 static guint
 array_length (JsonObject *object,
               const char *member)
@@ -201,8 +211,7 @@ read_grid (RbRun      *self,
   self->has_grid = TRUE;
   self->bins = (guint) bins;
   self->bin_size = (guint) bin_size;
-  g_free (self->bin_unit);
-  self->bin_unit = g_strdup (_rb_run_get_text (grid, "binUnit"));
+  _rb_run_set_shared (&self->bin_unit, _rb_run_get_text (grid, "binUnit"));
 }
 
 static RbWarning *
@@ -265,7 +274,7 @@ _rb_run_read_warnings (RbRun     *self,
 {
   guint n;
 
-  g_ptr_array_set_size (self->warnings, 0);
+  g_ptr_array_set_size (_rb_run_warnings (self), 0);
   if (array == NULL)
     return;
   n = json_array_get_length (array);
@@ -274,7 +283,7 @@ _rb_run_read_warnings (RbRun     *self,
       RbWarning *warning = warning_from_node (json_array_get_element (array, i));
 
       if (warning != NULL)
-        g_ptr_array_add (self->warnings, warning);
+        g_ptr_array_add (_rb_run_warnings (self), warning);
     }
 }
 
@@ -453,11 +462,11 @@ apply_model_metadata (RbRun *self)
   root = json_node_get_object (model);
   metadata = rb_json_get_object (root, "metadata");
   provenance = rb_json_get_object (root, "provenance");
-  take_text (&self->template_id, metadata, "id");
-  take_text (&self->template_title, metadata, "title");
-  take_text (&self->template_version, metadata, "version");
-  take_text (&self->mode, root, "mode");
-  take_text (&self->mode, provenance, "mode");
+  take_shared (&self->template_id, metadata, "id");
+  take_shared (&self->template_title, metadata, "title");
+  take_shared (&self->template_version, metadata, "version");
+  take_shared (&self->mode, root, "mode");
+  take_shared (&self->mode, provenance, "mode");
 }
 
 static void
@@ -467,7 +476,7 @@ read_series_index (RbRun      *self,
   JsonArray *array = rb_json_get_array (index, "series");
   guint n = array != NULL ? json_array_get_length (array) : 0;
 
-  g_ptr_array_set_size (self->series, 0);
+  g_ptr_array_set_size (_rb_run_series (self), 0);
   for (guint i = 0; i < n; i++)
     {
       JsonNode *node = json_array_get_element (array, i);
@@ -489,7 +498,7 @@ read_series_index (RbRun      *self,
       points = rb_json_get_int (object, "points", 0);
       info->points = points > 0 && points <= G_MAXUINT ? (guint) points : 0;
       info->hash = g_strdup (_rb_run_get_text (object, "hash"));
-      g_ptr_array_add (self->series, info);
+      g_ptr_array_add (_rb_run_series (self), info);
     }
 }
 
@@ -574,7 +583,7 @@ load_summary (RbRun *self)
     {
       read_grid (self, rb_json_get_object (run, "grid"));
       _rb_run_read_warnings (self, rb_json_get_array (run, "warnings"));
-      self->warning_count = self->warnings->len;
+      self->warning_count = self->warnings != NULL ? self->warnings->len : 0;
       take_text (&self->input_hash, run, "inputHash");
       _rb_run_parse_created (_rb_run_get_text (run, "createdUtc"), &self->created_utc, &self->created_usec);
     }
@@ -586,22 +595,22 @@ load_summary (RbRun *self)
   if (rng != NULL)
     {
       self->has_rng = TRUE;
-      self->rng_kind = g_strdup (_rb_run_get_text (rng, "kind"));
+      _rb_run_set_shared (&self->rng_kind, _rb_run_get_text (rng, "kind"));
       self->rng_seed = rb_json_get_int (rng, "seed", 0);
     }
 
   /* model/metadata.json, model/provenance.json */
-  take_text (&self->template_id, metadata, "templateId");
-  take_text (&self->template_title, metadata, "templateTitle");
-  take_text (&self->template_version, metadata, "templateVersion");
-  take_text (&self->mode, metadata, "mode");
+  take_shared (&self->template_id, metadata, "templateId");
+  take_shared (&self->template_title, metadata, "templateTitle");
+  take_shared (&self->template_version, metadata, "templateVersion");
+  take_shared (&self->mode, metadata, "mode");
   _rb_run_set_parameters (self, rb_json_get_object (metadata, "parameters"));
 
   replay_of = rb_json_get_object (provenance, "replayOf");
   if (replay_of != NULL && _rb_run_get_text (replay_of, "runId") != NULL)
     {
       self->source_run_id = g_strdup (_rb_run_get_text (replay_of, "runId"));
-      self->source_kind = g_strdup (_rb_run_get_text (replay_of, "kind"));
+      _rb_run_set_shared (&self->source_kind, _rb_run_get_text (replay_of, "kind"));
     }
   take_text (&self->input_hash, provenance, "inputHash");
   take_text (&self->input_hash, rb_json_get_object (manifest, "provenance"), "inputHash");
@@ -614,20 +623,19 @@ load_summary (RbRun *self)
            self->template_version == NULL || self->mode == NULL))
         apply_model_metadata (self);
       if (self->template_id == NULL)
-        self->template_id = g_strdup ("adhoc-model");
+        _rb_run_set_shared (&self->template_id, "adhoc-model");
       if (self->template_title == NULL)
-        self->template_title = g_strdup (self->template_id);
+        _rb_run_set_shared (&self->template_title, self->template_id);
       if (self->template_version == NULL)
-        self->template_version = g_strdup ("0.0.0");
+        _rb_run_set_shared (&self->template_version, "0.0.0");
       if (self->mode == NULL)
-        self->mode = g_strdup ("simulation");
+        _rb_run_set_shared (&self->mode, "simulation");
     }
   if (self->mode != NULL)
     {
-      char *lower = g_ascii_strdown (self->mode, -1);
+      g_autofree char *lower = g_ascii_strdown (self->mode, -1);
 
-      g_free (self->mode);
-      self->mode = lower;
+      _rb_run_set_shared (&self->mode, lower);
     }
 
   /* Grid fallback: series/index.json (read only when run.json has none). */
@@ -653,7 +661,14 @@ rb_run_load_in (const char *data_dir,
 
   self = g_object_new (RB_TYPE_RUN, NULL);
   self->directory = g_strdup (run_dir);
-  self->data_dir = data_dir != NULL ? g_strdup (data_dir) : derive_data_dir (run_dir);
+  if (data_dir != NULL)
+    _rb_run_set_shared (&self->data_dir, data_dir);
+  else
+    {
+      g_autofree char *derived = derive_data_dir (run_dir);
+
+      _rb_run_set_shared (&self->data_dir, derived);
+    }
   self->run_id = g_strdup (run_id);
   load_summary (self);
   return self;
@@ -677,7 +692,7 @@ find_series_by_node (RbRun      *self,
   const RbSeriesInfo *first = NULL;
   gsize len = strlen (node_id);
 
-  for (guint i = 0; i < self->series->len; i++)
+  for (guint i = 0; self->series != NULL && i < self->series->len; i++)
     {
       const RbSeriesInfo *info = g_ptr_array_index (self->series, i);
 
@@ -710,7 +725,7 @@ find_series_by_file (RbRun      *self,
   if (*name == '\0')
     return NULL;
 
-  for (guint i = 0; i < self->series->len; i++)
+  for (guint i = 0; self->series != NULL && i < self->series->len; i++)
     {
       const RbSeriesInfo *info = g_ptr_array_index (self->series, i);
       const char *path = info->path;
@@ -776,7 +791,7 @@ read_topology (RbRun      *self,
                 node->metrics[metric] = g_strdup (info->id);
             }
         }
-      g_ptr_array_add (self->topology, node);
+      g_ptr_array_add (_rb_run_topology (self), node);
     }
 }
 
@@ -795,8 +810,8 @@ rb_run_ensure_detail (RbRun *self)
 
   self->has_detail = TRUE;
   self->can_replay = FALSE;
-  g_ptr_array_set_size (self->series, 0);
-  g_ptr_array_set_size (self->topology, 0);
+  g_ptr_array_set_size (_rb_run_series (self), 0);
+  g_ptr_array_set_size (_rb_run_topology (self), 0);
 
   switch (read_object (self->directory, "series/index.json", &index, &message))
     {

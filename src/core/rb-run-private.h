@@ -8,48 +8,61 @@
 
 G_BEGIN_DECLS
 
+/* The fields marked "shared" repeat across thousands of runs (a list of
+ * 100 000 runs has a handful of templates): they are interned, counted
+ * strings (_rb_shared_new), set only through _rb_run_set_shared (or with
+ * a reference of their own) and released in finalize. */
 struct _RbRun
 {
   GObject             parent_instance;
 
   /* Where it was read from (NULL for runs from JSON) */
   char               *directory;
-  char               *data_dir;
+  char               *data_dir;         /* shared */
 
   /* Summary */
   char               *run_id;
-  char               *template_id;
-  char               *template_title;
-  char               *template_version;
-  char               *mode;
+  char               *template_id;      /* shared */
+  char               *template_title;   /* shared */
+  char               *template_version; /* shared */
+  char               *mode;             /* shared */
   char               *created_utc;
   gint64              created_usec;     /* valid when created_utc != NULL */
   guint               warning_count;
-  char               *diagnostic;
-  GError             *load_error;
-  gboolean            has_grid;
   guint               bins;
   guint               bin_size;
-  char               *bin_unit;
-  gboolean            has_rng;
-  char               *rng_kind;
+  char               *diagnostic;
+  GError             *load_error;
+  char               *bin_unit;         /* shared */
+  char               *rng_kind;         /* shared */
   gint64              rng_seed;
   char               *source_run_id;
-  char               *source_kind;
+  char               *source_kind;      /* shared */
   RbTelemetrySummary  telemetry;
   char               *input_hash;
   JsonObject         *parameters;       /* NULL until asked for */
   char               *parameters_json;  /* from the run index: parsed on first use */
-  GPtrArray          *warnings;
-  gboolean            metadata_ok;
+  GPtrArray          *warnings;         /* NULL until the first (_rb_run_warnings) */
+  guint               has_grid : 1;
+  guint               has_rng : 1;
+  guint               metadata_ok : 1;
 
   /* Detail */
-  gboolean            has_detail;
-  gboolean            can_replay;
-  GPtrArray          *topology;
-  GPtrArray          *series;
+  guint               has_detail : 1;
+  guint               can_replay : 1;
+  GPtrArray          *topology;         /* NULL until the first (_rb_run_topology) */
+  GPtrArray          *series;           /* NULL until the first (_rb_run_series) */
 };
 
+char *_rb_shared_new (const char *text, gsize length);
+char *_rb_shared_ref (char *text);
+void  _rb_shared_unref (char *text);
+void  _rb_run_set_shared (char       **slot,
+                          const char  *text);
+/* The arrays, made on first use (most listed runs never need them). */
+GPtrArray *_rb_run_warnings (RbRun *self);
+GPtrArray *_rb_run_topology (RbRun *self);
+GPtrArray *_rb_run_series (RbRun *self);
 void _rb_run_telemetry_summary_clear (RbTelemetrySummary *telemetry);
 void _rb_run_set_parameters (RbRun *self, JsonObject *parameters);
 void _rb_run_read_warnings (RbRun *self, JsonArray *array);

@@ -273,6 +273,16 @@ rb_run_query_matches (const RbRunQuery *query,
   return TRUE;
 }
 
+gboolean
+rb_run_query_matches_all (const RbRunQuery *query)
+{
+  g_return_val_if_fail (query != NULL, FALSE);
+
+  return query->mode == NULL && query->template_id == NULL &&
+         query->has_warnings == RB_TRISTATE_ANY && query->telemetry == RB_TRISTATE_ANY &&
+         query->search == NULL;
+}
+
 /* }}} */
 
 /* Order {{{ */

@@ -48,7 +48,11 @@ gboolean rb_run_query_parse   (RbRunQuery        *query,
                                GError           **error);
 gboolean rb_run_query_matches (const RbRunQuery  *query,
                                RbRun             *run);
-/* Order of the list: broken runs last, then @sort, ties by run id. */
+/* TRUE when @query's filters and search let every run through (its sort
+ * and page aside). */
+gboolean rb_run_query_matches_all (const RbRunQuery *query);
+/* Order of the list: broken runs last, then @sort, ties by run id.
+ * Listings come in the default order, created and descending. */
 int      rb_run_compare       (RbRun             *a,
                                RbRun             *b,
                                RbRunSort          sort,
@@ -68,7 +72,9 @@ GPtrArray  *rb_run_store_list_all     (RbRunStore        *self,
 /* Like rb_run_store_list_all, but runs in <data>/.runboard/index come
  * from it without looking at their files: a first listing of 100 000
  * runs in well under a second, possibly stale until
- * rb_run_store_check_index says otherwise. */
+ * rb_run_store_check_index says otherwise. Those runs are what api.md
+ * calls a RunSummary (no parameters, input hash nor warnings, only their
+ * count), like a server's list: rb_run_store_get gives the whole run. */
 GPtrArray  *rb_run_store_list_unchecked (RbRunStore      *self,
                                          GCancellable    *cancellable,
                                          GError         **error);

@@ -26,6 +26,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "rb-run-private.h"
 
 
@@ -143,19 +145,19 @@ rb_run_finalize (GObject *object)
   RbRun *self = (RbRun *)object;
 
   g_free (self->directory);
-  g_free (self->data_dir);
   g_free (self->run_id);
-  g_free (self->template_id);
-  g_free (self->template_title);
-  g_free (self->template_version);
-  g_free (self->mode);
   g_free (self->created_utc);
   g_free (self->diagnostic);
   g_clear_error (&self->load_error);
-  g_free (self->bin_unit);
-  g_free (self->rng_kind);
   g_free (self->source_run_id);
-  g_free (self->source_kind);
+  _rb_run_set_shared (&self->data_dir, NULL);
+  _rb_run_set_shared (&self->template_id, NULL);
+  _rb_run_set_shared (&self->template_title, NULL);
+  _rb_run_set_shared (&self->template_version, NULL);
+  _rb_run_set_shared (&self->mode, NULL);
+  _rb_run_set_shared (&self->bin_unit, NULL);
+  _rb_run_set_shared (&self->rng_kind, NULL);
+  _rb_run_set_shared (&self->source_kind, NULL);
   _rb_run_telemetry_summary_clear (&self->telemetry);
   g_free (self->input_hash);
   g_clear_pointer (&self->parameters, json_object_unref);
@@ -178,9 +180,103 @@ rb_run_class_init (RbRunClass *klass)
 static void
 rb_run_init (RbRun *self)
 {
-  self->warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_warning_free);
-  self->topology = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_topology_node_free);
-  self->series = g_ptr_array_new_with_free_func ((GDestroyNotify) rb_series_info_free);
+}
+
+/* Shared strings (rb-run-private.h). Not GRefString: GLib 2.74's
+ * g_ref_string_new_intern can hand out a string whose last reference is
+ * being dropped on another thread (the server load test hit it). Here the
+ * count only changes under the table's lock, so that cannot happen. */
+typedef struct
+{
+  guint refs;
+  char  text[];
+} Shared;
+
+static GMutex      shared_lock;
+static GHashTable *shared_table;   /* text → Shared (owned) */
+
+char *
+_rb_shared_new (const char *text,
+                gsize       length)
+{
+  g_autofree char *key = g_strndup (text, length);
+  Shared *shared;
+
+  g_mutex_lock (&shared_lock);
+  if (shared_table == NULL)
+    shared_table = g_hash_table_new (g_str_hash, g_str_equal);
+  shared = g_hash_table_lookup (shared_table, key);
+  if (shared == NULL)
+    {
+      shared = g_malloc (sizeof (Shared) + length + 1);
+      shared->refs = 0;
+      memcpy (shared->text, key, length + 1);
+      g_hash_table_insert (shared_table, shared->text, shared);
+    }
+  shared->refs++;
+  g_mutex_unlock (&shared_lock);
+  return shared->text;
+}
+
+char *
+_rb_shared_ref (char *text)
+{
+  Shared *shared = (Shared *) (gpointer) (text - G_STRUCT_OFFSET (Shared, text));
+
+  g_mutex_lock (&shared_lock);
+  shared->refs++;
+  g_mutex_unlock (&shared_lock);
+  return text;
+}
+
+void
+_rb_shared_unref (char *text)
+{
+  Shared *shared = (Shared *) (gpointer) (text - G_STRUCT_OFFSET (Shared, text));
+
+  g_mutex_lock (&shared_lock);
+  if (--shared->refs == 0)
+    {
+      g_hash_table_remove (shared_table, shared->text);
+      g_free (shared);
+    }
+  g_mutex_unlock (&shared_lock);
+}
+
+void
+_rb_run_set_shared (char       **slot,
+                    const char  *text)
+{
+  if (*slot != NULL)
+    _rb_shared_unref (*slot);
+  *slot = text != NULL ? _rb_shared_new (text, strlen (text)) : NULL;
+}
+
+static GPtrArray *
+ensure_array (GPtrArray      **slot,
+              GDestroyNotify   free_func)
+{
+  if (*slot == NULL)
+    *slot = g_ptr_array_new_with_free_func (free_func);
+  return *slot;
+}
+
+GPtrArray *
+_rb_run_warnings (RbRun *self)
+{
+  return ensure_array (&self->warnings, (GDestroyNotify) rb_warning_free);
+}
+
+GPtrArray *
+_rb_run_topology (RbRun *self)
+{
+  return ensure_array (&self->topology, (GDestroyNotify) rb_topology_node_free);
+}
+
+GPtrArray *
+_rb_run_series (RbRun *self)
+{
+  return ensure_array (&self->series, (GDestroyNotify) rb_series_info_free);
 }
 
 /* }}} */
@@ -371,21 +467,21 @@ GPtrArray *
 rb_run_get_warnings (RbRun *self)
 {
   g_return_val_if_fail (RB_IS_RUN (self), NULL);
-  return self->warnings;
+  return _rb_run_warnings (self);
 }
 
 GPtrArray *
 rb_run_get_topology (RbRun *self)
 {
   g_return_val_if_fail (RB_IS_RUN (self), NULL);
-  return self->topology;
+  return _rb_run_topology (self);
 }
 
 GPtrArray *
 rb_run_get_series (RbRun *self)
 {
   g_return_val_if_fail (RB_IS_RUN (self), NULL);
-  return self->series;
+  return _rb_run_series (self);
 }
 
 gboolean
@@ -416,7 +512,7 @@ rb_run_find_series (RbRun      *self,
   g_return_val_if_fail (RB_IS_RUN (self), NULL);
   g_return_val_if_fail (series_id != NULL, NULL);
 
-  for (guint i = 0; i < self->series->len; i++)
+  for (guint i = 0; self->series != NULL && i < self->series->len; i++)
     {
       const RbSeriesInfo *info = g_ptr_array_index (self->series, i);
 

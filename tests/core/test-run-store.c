@@ -620,9 +620,10 @@ test_sample_folder (void)
 
 /* The summary cache <data>/.runboard/index {{{ */
 
-/* Summary and detail JSON of every run, in list order. */
+/* Summary (and with @detail, detail) JSON of every run, in list order. */
 static char *
-runs_json (GPtrArray *runs)
+runs_json (GPtrArray *runs,
+           gboolean   detail)
 {
   GString *out = g_string_new (NULL);
 
@@ -631,13 +632,16 @@ runs_json (GPtrArray *runs)
       RbRun *run = g_ptr_array_index (runs, i);
       g_autoptr(JsonNode) summary = rb_run_to_summary_json (run);
       g_autofree char *summary_text = rb_json_to_compact (summary);
-      g_autoptr(JsonNode) detail = NULL;
+      g_autoptr(JsonNode) detail_node = NULL;
       g_autofree char *detail_text = NULL;
 
+      g_string_append_printf (out, "%s\n", summary_text);
+      if (!detail)
+        continue;
       rb_run_ensure_detail (run);
-      detail = rb_run_to_detail_json (run);
-      detail_text = rb_json_to_compact (detail);
-      g_string_append_printf (out, "%s\n%s\n", summary_text, detail_text);
+      detail_node = rb_run_to_detail_json (run);
+      detail_text = rb_json_to_compact (detail_node);
+      g_string_append_printf (out, "%s\n", detail_text);
     }
   return g_string_free (out, FALSE);
 }
@@ -650,7 +654,19 @@ list_json (Fixture *f)
 
   runs = rb_run_store_list_all (f->store, NULL, &error);
   g_assert_no_error (error);
-  return runs_json (runs);
+  return runs_json (runs, TRUE);
+}
+
+/* What list_unchecked_json is compared with: summaries only. */
+static char *
+list_summaries_json (Fixture *f)
+{
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  runs = rb_run_store_list_all (f->store, NULL, &error);
+  g_assert_no_error (error);
+  return runs_json (runs, FALSE);
 }
 
 static char *
@@ -661,7 +677,7 @@ list_unchecked_json (Fixture *f)
 
   runs = rb_run_store_list_unchecked (f->store, NULL, &error);
   g_assert_no_error (error);
-  return runs_json (runs);
+  return runs_json (runs, FALSE);
 }
 
 static gboolean
@@ -775,6 +791,7 @@ test_index_corrupt (Fixture       *f,
 {
   g_autofree char *path = index_path (f);
   g_autofree char *fresh = NULL;
+  g_autofree char *fresh_summaries = NULL;
   static const char * const garbage[] = {
     "",
     "not an index at all",
@@ -784,6 +801,7 @@ test_index_corrupt (Fixture       *f,
 
   add_cached_runs (f);
   fresh = list_json (f);
+  fresh_summaries = list_summaries_json (f);
   for (guint i = 0; i < G_N_ELEMENTS (garbage); i++)
     {
       g_autofree char *listed = NULL;
@@ -812,7 +830,7 @@ test_index_corrupt (Fixture       *f,
         /* The checksum catches any one flipped byte: the damaged index is
          * not used, even without checking the files. */
         unchecked = list_unchecked_json (f);
-        g_assert_cmpstr (unchecked, ==, fresh);
+        g_assert_cmpstr (unchecked, ==, fresh_summaries);
         rb_test_write_file (path, bad, (gssize) len);
         runs = rb_run_store_list_all (f->store, NULL, NULL);
         g_assert_nonnull (runs);
@@ -845,7 +863,7 @@ test_index_unchecked (Fixture       *f,
   add_cached_runs (f);
   /* No index yet: every run is read, nothing is stale. */
   shown = list_unchecked_json (f);
-  fresh = list_json (f);
+  fresh = list_summaries_json (f);
   g_assert_cmpstr (shown, ==, fresh);
   g_assert_false (check_index_stale (f));
   g_clear_pointer (&shown, g_free);
@@ -873,7 +891,7 @@ test_index_unchecked (Fixture       *f,
   g_clear_pointer (&shown, g_free);
   g_clear_pointer (&fresh, g_free);
   shown = list_unchecked_json (f);
-  fresh = list_json (f);
+  fresh = list_summaries_json (f);
   g_assert_cmpstr (shown, ==, fresh);
   g_assert_nonnull (strstr (shown, "\"templateTitle\":\"Epsil\""));
 
@@ -885,7 +903,7 @@ test_index_unchecked (Fixture       *f,
   g_clear_pointer (&shown, g_free);
   g_clear_pointer (&fresh, g_free);
   shown = list_unchecked_json (f);
-  fresh = list_json (f);
+  fresh = list_summaries_json (f);
   g_assert_cmpstr (shown, ==, fresh);
 
   /* A deleted run is never listed, and its entry makes the check stale. */
@@ -894,11 +912,51 @@ test_index_unchecked (Fixture       *f,
   shown = list_unchecked_json (f);
   g_assert_null (strstr (shown, "run-5"));
   g_clear_pointer (&fresh, g_free);
-  fresh = list_json (f);
+  fresh = list_summaries_json (f);
   g_assert_cmpstr (shown, ==, fresh);
   rb_test_remove_tree (run6);
   g_assert_true (check_index_stale (f));
   g_assert_false (check_index_stale (f));
+}
+
+/* Runs listed straight from the index are RunSummaries (api.md): no
+ * parameters, input hash nor warnings, but the warning count; getting the
+ * run gives all of it. */
+static void
+test_index_unchecked_summaries (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(RbRun) whole = NULL;
+  g_autoptr(GError) error = NULL;
+  RbRun *run5 = NULL;
+
+  add_cached_runs (f);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+  runs = rb_run_store_list_all (f->store, NULL, &error);   /* writes the index */
+  g_assert_no_error (error);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+  runs = rb_run_store_list_unchecked (f->store, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < runs->len; i++)
+    if (g_strcmp0 (rb_run_get_run_id (g_ptr_array_index (runs, i)), "run-5") == 0)
+      run5 = g_ptr_array_index (runs, i);
+  g_assert_nonnull (run5);
+  g_assert_cmpstr (rb_run_get_template_title (run5), ==, "Delta");
+  g_assert_cmpstr (rb_run_get_rng_kind (run5), ==, "pcg32");
+  g_assert_cmpstr (rb_run_get_source_kind (run5), ==, "model");
+  g_assert_cmpuint (rb_run_get_warning_count (run5), ==, 2);
+  g_assert_cmpuint (rb_run_get_warnings (run5)->len, ==, 0);
+  g_assert_null (rb_run_get_input_hash (run5));
+  g_assert_cmpuint (json_object_get_size (rb_run_get_parameters (run5)), ==, 0);
+
+  whole = rb_run_store_get (f->store, "run-5", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rb_run_get_input_hash (whole), ==, "sha256:abc");
+  g_assert_cmpuint (rb_run_get_warnings (whole)->len, ==, 2);
+  g_assert_cmpint (json_object_get_int_member (rb_run_get_parameters (whole), "n"), ==, 3);
+  /* The shared strings are one copy for both runs. */
+  g_assert_true (rb_run_get_template_id (whole) == rb_run_get_template_id (run5));
 }
 
 /* A folder Runboard did not set up (no .runboard/) is never written to. */
@@ -940,6 +998,7 @@ main (int argc, char **argv)
   ADD ("/run-store/index/changes", test_index_changes);
   ADD ("/run-store/index/corrupt", test_index_corrupt);
   ADD ("/run-store/index/unchecked", test_index_unchecked);
+  ADD ("/run-store/index/unchecked-summaries", test_index_unchecked_summaries);
   ADD ("/run-store/index/foreign-folder", test_index_not_in_foreign_folder);
 #undef ADD
 
