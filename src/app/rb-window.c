@@ -1,6 +1,6 @@
 /* rb-window.c — the main window: run list and detail pane
  *
- * The list is GListStore → GtkFilterListModel (core's rb_run_query_matches
+ * The list is RbRunList → GtkFilterListModel (core's rb_run_query_matches
  * with the search text) → GtkSortListModel (core's rb_run_compare) →
  * GtkSingleSelection. It reloads when the backend says the runs changed,
  * and the selection follows the run id across reloads.
@@ -30,6 +30,7 @@
 #include "rb-local-backend.h"
 #include "rb-new-run-dialog.h"
 #include "rb-run-detail.h"
+#include "rb-run-list.h"
 #include "rb-run-replay.h"
 #include "rb-run-row.h"
 #include "rb-run-store.h"
@@ -45,7 +46,7 @@ struct _RbWindow
   RbBackend            *backend;
   char                 *server_url;
   GSettings            *settings;
-  GListStore           *runs;
+  RbRunList            *runs;
   GtkSingleSelection   *selection;      /* owns the models below */
   GtkCustomFilter      *filter;         /* in filter_model unless every run passes */
   GtkCustomSorter      *sorter;         /* in sort_model unless the default order */
@@ -388,8 +389,7 @@ apply_runs (RbWindow  *self,
   keep_id = g_strdup (rb_window_get_selected_run_id (self));
 
   self->updating = TRUE;
-  g_list_store_splice (self->runs, 0, g_list_model_get_n_items (G_LIST_MODEL (self->runs)),
-                       runs->pdata, runs->len);
+  rb_run_list_replace (self->runs, runs);
 
   /* A run to select once listed (a replay just created): until it is,
    * the selection stays where it was. */
@@ -897,7 +897,7 @@ switch_backend (RbWindow  *self,
   g_clear_pointer (&self->pending_select_id, g_free);
 
   self->updating = TRUE;
-  g_list_store_remove_all (self->runs);
+  rb_run_list_replace (self->runs, NULL);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   self->updating = FALSE;
   g_clear_pointer (&self->detail_run_id, g_free);
@@ -1115,7 +1115,7 @@ rb_window_init (RbWindow *self)
   const char *select_id;
 
   self->cancellable = g_cancellable_new ();
-  self->runs = g_list_store_new (RB_TYPE_RUN);
+  self->runs = rb_run_list_new ();
   self->sort = RB_RUN_SORT_CREATED;
   self->descending = TRUE;
   rb_run_query_init (&self->query);

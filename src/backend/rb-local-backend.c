@@ -41,6 +41,15 @@ struct _RbLocalBackend
 
   guint         changed_source;
   GMainContext *context;   /* where RbBackend::changed is emitted */
+
+  /* A first listing started early (rb_local_backend_prefetch_runs), for
+   * the first list_runs call: the task reading it, what it read once
+   * done, and a list_runs call waiting for it. */
+  GTask        *prefetch;
+  GPtrArray    *prefetched;
+  GError       *prefetch_error;
+  GTask        *prefetch_waiter;
+  gboolean      prefetch_done;
 };
 
 static void rb_local_backend_iface_init (RbBackendInterface *iface);
@@ -71,11 +80,25 @@ emit_changed_cb (gpointer user_data)
   rb_backend_emit_changed (RB_BACKEND (self));
 }
 
+static void
+clear_prefetch (RbLocalBackend *self)
+{
+  g_clear_object (&self->prefetch);
+  g_clear_pointer (&self->prefetched, g_ptr_array_unref);
+  g_clear_error (&self->prefetch_error);
+  self->prefetch_done = FALSE;
+}
+
 /* Debounced: a burst of events (or a stale index among them) gives one
  * RbBackend::changed, CHANGE_DEBOUNCE_MS after the last of them. */
 static void
 schedule_changed (RbLocalBackend *self)
 {
+  /* A prefetched listing nobody waits for is out of date now (one that
+   * is waited for is still handed over: this change follows it). */
+  if (self->prefetch_waiter == NULL)
+    clear_prefetch (self);
+
   g_clear_handle_id (&self->changed_source, g_source_remove);
   self->changed_source = g_timeout_add_once (CHANGE_DEBOUNCE_MS, emit_changed_cb, self);
 }
@@ -189,6 +212,12 @@ list_runs_worker (GTask        *task,
   /* Straight from the index, so the list shows at once (100 000 runs:
    * well under a second instead of seconds of stat() calls)… */
   runs = rb_run_store_list_unchecked (self->store, cancellable, &error);
+#ifdef __GLIBC__
+  /* Reading the index took more than the runs keep (the whole file, a
+   * table of its entries), all freed by now: give those pages back
+   * before the list shows. */
+  malloc_trim (0);
+#endif
 
   if (runs == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
@@ -528,14 +557,62 @@ run_in_thread (RbBackend           *backend,
   g_task_run_in_thread (task, worker);
 }
 
+/* The prefetched listing becomes @task's result. */
+static void
+hand_over_prefetch (RbLocalBackend *self,
+                    GTask          *task)
+{
+  if (!g_task_return_error_if_cancelled (task))
+    {
+      if (self->prefetched != NULL)
+        g_task_return_pointer (task, g_steal_pointer (&self->prefetched),
+                               (GDestroyNotify) g_ptr_array_unref);
+      else
+        g_task_return_error (task, g_steal_pointer (&self->prefetch_error));
+    }
+  clear_prefetch (self);
+}
+
+static void
+prefetch_ready_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  RbLocalBackend *self = RB_LOCAL_BACKEND (object);
+  g_autoptr(GTask) waiter = NULL;
+
+  if (G_TASK (result) != self->prefetch)
+    return;   /* dropped as out of date */
+  self->prefetched = g_task_propagate_pointer (G_TASK (result), &self->prefetch_error);
+  self->prefetch_done = TRUE;
+  waiter = g_steal_pointer (&self->prefetch_waiter);
+  if (waiter != NULL)
+    hand_over_prefetch (self, waiter);
+}
+
 static void
 rb_local_backend_list_runs_async (RbBackend           *backend,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  run_in_thread (backend, cancellable, callback, user_data, rb_local_backend_list_runs_async, "[runboard] list runs",
-                 NULL, NULL, list_runs_worker);
+  RbLocalBackend *self = RB_LOCAL_BACKEND (backend);
+  g_autoptr(GTask) task = NULL;
+
+  if (self->prefetch == NULL || self->prefetch_waiter != NULL)
+    {
+      run_in_thread (backend, cancellable, callback, user_data, rb_local_backend_list_runs_async,
+                     "[runboard] list runs", NULL, NULL, list_runs_worker);
+      return;
+    }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rb_local_backend_list_runs_async);
+  g_task_set_name (task, "[runboard] list runs (prefetched)");
+  if (self->prefetch_done)
+    hand_over_prefetch (self, task);
+  else
+    self->prefetch_waiter = g_steal_pointer (&task);
 }
 
 static gboolean
@@ -884,6 +961,7 @@ rb_local_backend_dispose (GObject *object)
     g_file_monitor_cancel (self->runs_monitor);
   g_clear_object (&self->stamp_monitor);
   g_clear_object (&self->runs_monitor);
+  clear_prefetch (self);
 
   G_OBJECT_CLASS (rb_local_backend_parent_class)->dispose (object);
 }
@@ -973,6 +1051,19 @@ rb_local_backend_new (const char *data_dir)
   return g_object_new (RB_TYPE_LOCAL_BACKEND,
                        "data-dir", data_dir,
                        NULL);
+}
+
+void
+rb_local_backend_prefetch_runs (RbLocalBackend *self)
+{
+  g_return_if_fail (RB_IS_LOCAL_BACKEND (self));
+
+  if (self->prefetch != NULL)
+    return;
+  self->prefetch = g_task_new (self, NULL, prefetch_ready_cb, NULL);
+  g_task_set_source_tag (self->prefetch, rb_local_backend_prefetch_runs);
+  g_task_set_name (self->prefetch, "[runboard] prefetch runs");
+  g_task_run_in_thread (self->prefetch, list_runs_worker);
 }
 
 const char *

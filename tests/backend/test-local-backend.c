@@ -368,6 +368,71 @@ test_changed_on_stale_index (Fixture       *f,
   rb_test_assert_finalized_soon (g_steal_pointer (&backend));
 }
 
+static char *
+run_ids (GPtrArray *runs)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < runs->len; i++)
+    g_string_append_printf (out, "%s\n", rb_run_get_run_id (g_ptr_array_index (runs, i)));
+  return g_string_free (out, FALSE);
+}
+
+/* The app prefetches before GTK starts up: the first listing (waiting for
+ * the prefetch or taking it once done) is the same as a plain one, and a
+ * change in between drops a prefetch nobody took, so the next listing
+ * reads the folder again. */
+static void
+test_prefetch (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(RbRunStore) store = rb_run_store_new (f->data_dir);
+  g_autofree char *dir = g_build_filename (f->data_dir, "runs", "run_20300101T000000Z_0badc0de", NULL);
+  g_autofree char *source = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected_ids = NULL;
+  gboolean fired = FALSE;
+  gulong handler;
+
+  expected = rb_run_store_list_all (store, NULL, &error);
+  g_assert_no_error (error);
+  expected_ids = run_ids (expected);
+
+  /* Waiting for it (asked for at once), then taking it when done. */
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(GPtrArray) runs = NULL;
+      g_autofree char *ids = NULL;
+
+      rb_local_backend_prefetch_runs (f->backend);
+      if (round == 1)
+        g_usleep (500 * 1000);
+      runs = list_runs (f, NULL, &error);
+      g_assert_no_error (error);
+      ids = run_ids (runs);
+      g_assert_cmpstr (ids, ==, expected_ids);
+    }
+
+  /* A run appears after the prefetch: the next listing has it. */
+  handler = g_signal_connect (f->backend, "changed", G_CALLBACK (on_changed_cb), &fired);
+  spin_until (&fired, 300);
+  fired = FALSE;
+  rb_local_backend_prefetch_runs (f->backend);
+  g_usleep (500 * 1000);
+  source = g_build_filename (f->data_dir, "runs", rb_run_get_run_id (g_ptr_array_index (expected, 0)), NULL);
+  rb_test_copy_tree (source, dir);
+  g_assert_true (spin_until (&fired, 5000));
+  {
+    g_autoptr(GPtrArray) runs = list_runs (f, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (runs->len, ==, expected->len + 1);
+    g_assert_nonnull (find_listed (runs, "run_20300101T000000Z_0badc0de"));
+  }
+  g_signal_handler_disconnect (f->backend, handler);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -383,6 +448,7 @@ main (int   argc,
   ADD ("/backend/local/changed/stamp", test_changed_on_stamp);
   ADD ("/backend/local/changed/new-run-folder", test_changed_on_new_run_folder);
   ADD ("/backend/local/changed/stale-index", test_changed_on_stale_index);
+  ADD ("/backend/local/list/prefetch", test_prefetch);
 #undef ADD
 
   return g_test_run ();
