@@ -3,21 +3,28 @@
  * Our own flat format, little-endian, read with bounds checks on every
  * field (a damaged or hostile file gives an empty index, never a crash):
  *
- *   file    := "runboard-index-2" (16 bytes)  u32 count  u32 0
- *              record × count  u64 checksum (of every byte before it)
- *   record  := u32 size (bytes after this field)  str run_id
- *              u64 stamp[35]  i64 created_usec  i64 rng_seed
- *              u32 bins  u32 bin_size  u32 flags (1 grid, 2 rng, 4 metadata ok)
- *              str template_id, template_title, template_version, mode,
- *                  created_utc, diagnostic, bin_unit, rng_kind,
- *                  source_run_id, source_kind, input_hash, parameters (JSON)
- *              u32 n_warnings  (str code, str message, str node_id,
- *                               u32 n_bins, i32 bin × n_bins) × n_warnings
- *   str     := u32 length (0xffffffff: none), UTF-8 bytes without NUL
+ *   file     := "runboard-index-3" (16 bytes)  u32 count  u32 0
+ *               u64 summaries_length  u64 summaries_checksum
+ *               summaries (summaries_length bytes: summary × count)
+ *               detail × count (in the same order)
+ *               u64 checksum (of every byte before it)
+ *   summary  := u32 size (bytes after this field)  str run_id
+ *               i64 created_usec  i64 rng_seed  u32 bins  u32 bin_size
+ *               u32 flags (1 grid, 2 rng, 4 metadata ok)  u32 warning_count
+ *               str template_id, template_title, template_version, mode,
+ *                   created_utc, diagnostic, bin_unit, rng_kind,
+ *                   source_run_id, source_kind
+ *   detail   := u32 size  u64 stamp[35]  str input_hash, parameters (JSON)
+ *               (str code, str message, str node_id,
+ *                u32 n_bins, i32 bin × n_bins) × warning_count
+ *   str      := u32 length (0xffffffff: none), UTF-8 bytes without NUL
  *
  * The stamp is the identity of each file the summary was read from (see
- * stamp_files). It replaced a GVariant file ("runboard-run-index-1"):
- * decoding 100 000 GVariant entries took seconds, this takes a tenth of one.
+ * stamp_files). The app's first listing reads the summaries only (a
+ * quarter of the file: the stamps alone are 280 bytes a run) and checks
+ * their own checksum; everything else reads the whole file.
+ * Format 2 kept both parts in one record; format 1 was a GVariant file
+ * (decoding 100 000 GVariant entries took seconds, this a tenth of one).
  * A file of another version is ignored and rewritten.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -38,9 +45,9 @@
 #include "rb-run-index.h"
 #include "rb-run-private.h"
 
-#define INDEX_MAGIC      "runboard-index-2"
+#define INDEX_MAGIC      "runboard-index-3"
 #define MAGIC_LENGTH     16
-#define HEADER_LENGTH    (MAGIC_LENGTH + 8)
+#define HEADER_LENGTH    (MAGIC_LENGTH + 24)
 #define VALUES_PER_FILE  5
 #define NO_STRING        G_MAXUINT32
 #define FLAG_GRID        1u
@@ -82,12 +89,45 @@ struct _RbRunIndex
   char       *data_dir;               /* a shared string (rb-run-private.h) */
   char       *last_shared[N_SHARED];  /* the previous record's, reused when equal */
   char       *path;
-  GBytes     *file;       /* nullable: the index as read */
-  GHashTable *old;        /* run id → GBytes record (a slice of @file) */
-  GHashTable *current;    /* run id → GBytes record, the runs of this listing */
+  GHashTable *old;        /* run id → Entry, as read */
+  GHashTable *current;    /* run id → Entry, the runs of this listing */
   gboolean    dirty;
   gboolean    writable;   /* <data>/.runboard/ exists */
+  gboolean    summaries_only;
 };
+
+/* One run's two parts (slices of the file as read, or made anew). */
+typedef struct
+{
+  GBytes *summary;
+  GBytes *detail;   /* NULL when only the summaries were read */
+} Entry;
+
+static Entry *
+entry_new (GBytes *summary,
+           GBytes *detail)
+{
+  Entry *entry = g_new (Entry, 1);
+
+  entry->summary = summary;
+  entry->detail = detail;
+  return entry;
+}
+
+static Entry *
+entry_copy (const Entry *entry)
+{
+  return entry_new (g_bytes_ref (entry->summary),
+                    entry->detail != NULL ? g_bytes_ref (entry->detail) : NULL);
+}
+
+static void
+entry_free (Entry *entry)
+{
+  g_bytes_unref (entry->summary);
+  g_clear_pointer (&entry->detail, g_bytes_unref);
+  g_free (entry);
+}
 
 /* Reading {{{ */
 
@@ -228,48 +268,83 @@ checksum (const guint8 *data,
   return hash;
 }
 
-/* Splits @file into records by run id; FALSE (and nothing kept) when it
- * is not a whole index of this version. */
+/* The next length-prefixed part of @r as a slice of @file, NULL at the
+ * end or when damaged (then r->ok is FALSE). */
+static GBytes *
+take_part (Reader       *r,
+           GBytes       *file,
+           const guint8 *data)
+{
+  guint32 size = read_u32 (r);
+  const guint8 *part = reader_take (r, size);
+
+  return part != NULL ? g_bytes_new_from_bytes (file, (gsize) (part - data), size) : NULL;
+}
+
+/* Splits @file (the whole index, or its header and summaries only when
+ * @summaries_only) into entries by run id; FALSE (and nothing kept) when
+ * it is not a whole index of this version. */
 static gboolean
 parse_file (RbRunIndex *index,
-            GBytes     *file)
+            GBytes     *file,
+            gboolean    summaries_only)
 {
   gsize length = 0;
   const guint8 *data = g_bytes_get_data (file, &length);
-  guint64 stored;
+  g_autoptr(GPtrArray) summaries = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  guint64 stored, summaries_length, summaries_sum;
   guint32 count;
-  Reader r;
+  Reader r, s;
 
-  if (length < HEADER_LENGTH + 8 || memcmp (data, INDEX_MAGIC, MAGIC_LENGTH) != 0)
+  if (length < HEADER_LENGTH || memcmp (data, INDEX_MAGIC, MAGIC_LENGTH) != 0)
     return FALSE;
-  memcpy (&stored, data + length - 8, 8);
-  if (GUINT64_FROM_LE (stored) != checksum (data, length - 8))
-    return FALSE;
-
-  reader_init (&r, data + MAGIC_LENGTH, length - MAGIC_LENGTH - 8);
+  reader_init (&r, data + MAGIC_LENGTH, length - MAGIC_LENGTH);
   count = read_u32 (&r);
   read_u32 (&r);
-  for (guint32 i = 0; i < count && r.ok; i++)
+  summaries_length = read_u64 (&r);
+  summaries_sum = read_u64 (&r);
+  if (summaries_length > length - HEADER_LENGTH ||
+      checksum (data + HEADER_LENGTH, summaries_length) != summaries_sum)
+    return FALSE;
+  if (!summaries_only)
     {
-      guint32 size = read_u32 (&r);
-      const guint8 *record = reader_take (&r, size);
-      Reader rr;
+      if (length < HEADER_LENGTH + summaries_length + 8)
+        return FALSE;
+      memcpy (&stored, data + length - 8, 8);
+      if (GUINT64_FROM_LE (stored) != checksum (data, length - 8))
+        return FALSE;
+    }
+
+  reader_init (&s, data + HEADER_LENGTH, summaries_length);
+  for (guint32 i = 0; i < count && s.ok; i++)
+    {
+      GBytes *summary = take_part (&s, file, data);
+
+      if (summary != NULL)
+        g_ptr_array_add (summaries, summary);
+    }
+  reader_init (&r, data + HEADER_LENGTH + summaries_length,
+               summaries_only ? 0 : length - HEADER_LENGTH - summaries_length - 8);
+  for (guint32 i = 0; i < summaries->len && s.ok && r.ok; i++)
+    {
+      GBytes *summary = g_ptr_array_index (summaries, i);
+      GBytes *detail = summaries_only ? NULL : take_part (&r, file, data);
       gsize id_length;
       const char *id;
+      Reader id_reader;
 
-      if (record == NULL)
-        break;
-      reader_init (&rr, record, size);
-      id = read_str_borrowed (&rr, &id_length);
-      if (id == NULL)
+      reader_init (&id_reader, g_bytes_get_data (summary, NULL), g_bytes_get_size (summary));
+      id = read_str_borrowed (&id_reader, &id_length);
+      if (id == NULL || (!summaries_only && detail == NULL))
         {
+          g_clear_pointer (&detail, g_bytes_unref);
           r.ok = FALSE;
           break;
         }
       g_hash_table_replace (index->old, g_strndup (id, id_length),
-                            g_bytes_new_from_bytes (file, (gsize) (record - data), size));
+                            entry_new (g_bytes_ref (summary), detail));
     }
-  if (!r.ok || r.p != r.end)
+  if (!s.ok || s.p != s.end || summaries->len != count || !r.ok || r.p != r.end)
     {
       g_hash_table_remove_all (index->old);
       return FALSE;
@@ -277,13 +352,74 @@ parse_file (RbRunIndex *index,
   return TRUE;
 }
 
-RbRunIndex *
-rb_run_index_load (const char *data_dir)
+static gboolean
+read_exactly (int     fd,
+              guint8 *buffer,
+              gsize   length)
+{
+  while (length > 0)
+    {
+      gssize n = read (fd, buffer, length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      buffer += n;
+      length -= (gsize) n;
+    }
+  return TRUE;
+}
+
+/* The header and the summaries only: what a listing that does not look
+ * at the runs' files needs. */
+static GBytes *
+read_summaries (const char *path)
+{
+  g_autofree guint8 *data = NULL;
+  guint8 header[HEADER_LENGTH];
+  guint64 summaries_length;
+  gsize length;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return NULL;
+  if (!read_exactly (fd, header, HEADER_LENGTH))
+    {
+      close (fd);
+      return NULL;
+    }
+  memcpy (&summaries_length, header + MAGIC_LENGTH + 8, 8);
+  summaries_length = GUINT64_FROM_LE (summaries_length);
+  /* Whatever the header says, no more than the file has. */
+  {
+    struct stat st;
+
+    if (fstat (fd, &st) != 0 || summaries_length > (guint64) st.st_size)
+      {
+        close (fd);
+        return NULL;
+      }
+  }
+  length = HEADER_LENGTH + (gsize) summaries_length;
+  data = g_malloc (length);
+  memcpy (data, header, HEADER_LENGTH);
+  if (!read_exactly (fd, data + HEADER_LENGTH, (gsize) summaries_length))
+    {
+      close (fd);
+      return NULL;
+    }
+  close (fd);
+  return g_bytes_new_take (g_steal_pointer (&data), length);
+}
+
+static RbRunIndex *
+index_load (const char *data_dir,
+            gboolean    summaries_only)
 {
   RbRunIndex *index;
-  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) file = NULL;
   g_autofree char *dir = NULL;
-  gsize length = 0;
 
   g_return_val_if_fail (data_dir != NULL, NULL);
 
@@ -291,9 +427,10 @@ rb_run_index_load (const char *data_dir)
   index->data_dir = _rb_shared_new (data_dir, strlen (data_dir));
   index->path = g_build_filename (data_dir, ".runboard", "index", NULL);
   index->old = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                      (GDestroyNotify) g_bytes_unref);
+                                      (GDestroyNotify) entry_free);
   index->current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                          (GDestroyNotify) g_bytes_unref);
+                                          (GDestroyNotify) entry_free);
+  index->summaries_only = summaries_only;
 
   /* Only in folders Runboard set up (they have .runboard/): listing a
    * folder of someone else's runs (FlowTime's, a test's sample) neither
@@ -304,13 +441,31 @@ rb_run_index_load (const char *data_dir)
     return index;
 
   /* Read, not mapped: a file truncated under a mapping would be SIGBUS. */
-  if (g_file_get_contents (index->path, &contents, &length, NULL))
+  if (summaries_only)
+    file = read_summaries (index->path);
+  else
     {
-      index->file = g_bytes_new_take (g_steal_pointer (&contents), length);
-      if (!parse_file (index, index->file))
-        g_debug ("ignoring the run index: not a whole one of this version");
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (g_file_get_contents (index->path, &contents, &length, NULL))
+        file = g_bytes_new_take (g_steal_pointer (&contents), length);
     }
+  if (file != NULL && !parse_file (index, file, summaries_only))
+    g_debug ("ignoring the run index: not a whole one of this version");
   return index;
+}
+
+RbRunIndex *
+rb_run_index_load (const char *data_dir)
+{
+  return index_load (data_dir, FALSE);
+}
+
+RbRunIndex *
+rb_run_index_load_summaries (const char *data_dir)
+{
+  return index_load (data_dir, TRUE);
 }
 
 void
@@ -320,7 +475,6 @@ rb_run_index_free (RbRunIndex *index)
     return;
   g_hash_table_unref (index->current);
   g_hash_table_unref (index->old);
-  g_clear_pointer (&index->file, g_bytes_unref);
   g_free (index->path);
   _rb_shared_unref (index->data_dir);
   for (guint i = 0; i < N_SHARED; i++)
@@ -328,18 +482,16 @@ rb_run_index_free (RbRunIndex *index)
   g_free (index);
 }
 
-/* The stamp at the start of a record (after its run id). */
+/* The stamp at the start of a detail. */
 static gboolean
-record_stamp (GBytes *record,
+record_stamp (GBytes *detail,
               Stamp  *stamp)
 {
   gsize size;
-  const guint8 *data = g_bytes_get_data (record, &size);
-  gsize id_length;
+  const guint8 *data = g_bytes_get_data (detail, &size);
   Reader r;
 
   reader_init (&r, data, size);
-  read_str_borrowed (&r, &id_length);
   for (guint i = 0; i < STAMP_VALUES; i++)
     stamp->values[i] = read_u64 (&r);
   return r.ok;
@@ -388,27 +540,43 @@ read_warning (Reader *r,
   g_ptr_array_add (_rb_run_warnings (run), warning);
 }
 
-/* The run of a record; NULL when the record is damaged. With
- * @summary_only, what api.md calls a RunSummary: no parameters, input
- * hash nor warnings (their count is kept), which a list of 100 000 runs
- * never shows and which would double its memory. */
+/* The details a RunSummary has not (api.md): NULL when damaged. */
+static gboolean
+read_detail (Reader   *r,
+             RbRun    *run,
+             guint32   n_warnings)
+{
+  reader_take (r, STAMP_VALUES * 8);
+  run->input_hash = read_str (r);
+  /* Parsed when first asked for (rb_run_get_parameters). */
+  run->parameters_json = read_str (r);
+  if (run->parameters_json == NULL)
+    return FALSE;
+  for (guint32 i = 0; i < n_warnings && r->ok; i++)
+    read_warning (r, run);
+  return r->ok && r->p == r->end;
+}
+
+/* The run of an entry; NULL when it is damaged. Without its detail (or
+ * with @summary_only), what api.md calls a RunSummary: no parameters,
+ * input hash nor warnings (their count is kept), which a list of 100 000
+ * runs never shows and which would double its memory. */
 static RbRun *
-run_from_record (RbRunIndex *index,
-                 GBytes     *record,
-                 const char *run_dir,
-                 const char *run_id,
-                 gboolean    summary_only)
+run_from_entry (RbRunIndex  *index,
+                const Entry *entry,
+                const char  *run_dir,
+                const char  *run_id,
+                gboolean     summary_only)
 {
   g_autoptr(RbRun) run = g_object_new (RB_TYPE_RUN, NULL);
   gsize size;
-  const guint8 *data = g_bytes_get_data (record, &size);
+  const guint8 *data = g_bytes_get_data (entry->summary, &size);
   gsize id_length;
-  guint32 flags, n_warnings;
+  guint32 flags;
   Reader r;
 
   reader_init (&r, data, size);
   read_str_borrowed (&r, &id_length);
-  reader_take (&r, STAMP_VALUES * 8);
   run->created_usec = (gint64) read_u64 (&r);
   run->rng_seed = (gint64) read_u64 (&r);
   run->bins = read_u32 (&r);
@@ -417,6 +585,7 @@ run_from_record (RbRunIndex *index,
   run->has_grid = (flags & FLAG_GRID) != 0;
   run->has_rng = (flags & FLAG_RNG) != 0;
   run->metadata_ok = (flags & FLAG_METADATA_OK) != 0;
+  run->warning_count = read_u32 (&r);
   run->template_id = read_shared (&r, &index->last_shared[SHARED_TEMPLATE_ID]);
   run->template_title = read_shared (&r, &index->last_shared[SHARED_TEMPLATE_TITLE]);
   run->template_version = read_shared (&r, &index->last_shared[SHARED_TEMPLATE_VERSION]);
@@ -427,26 +596,17 @@ run_from_record (RbRunIndex *index,
   run->rng_kind = read_shared (&r, &index->last_shared[SHARED_RNG_KIND]);
   run->source_run_id = read_str (&r);
   run->source_kind = read_shared (&r, &index->last_shared[SHARED_SOURCE_KIND]);
-  if (summary_only)
-    {
-      skip_str (&r);
-      skip_str (&r);
-    }
-  else
-    {
-      run->input_hash = read_str (&r);
-      /* Parsed when first asked for (rb_run_get_parameters). */
-      run->parameters_json = read_str (&r);
-      if (run->parameters_json == NULL)
-        return NULL;
-    }
-  n_warnings = read_u32 (&r);
-  for (guint32 i = 0; i < n_warnings && r.ok; i++)
-    read_warning (&r, summary_only ? NULL : run);
   if (!r.ok || r.p != r.end)
     return NULL;
+  if (!summary_only)
+    {
+      if (entry->detail == NULL)
+        return NULL;
+      reader_init (&r, g_bytes_get_data (entry->detail, NULL), g_bytes_get_size (entry->detail));
+      if (!read_detail (&r, run, run->warning_count))
+        return NULL;
+    }
 
-  run->warning_count = n_warnings;
   run->directory = g_strdup (run_dir);
   run->data_dir = _rb_shared_ref (index->data_dir);
   run->run_id = g_strdup (run_id);
@@ -485,51 +645,65 @@ put_str (GByteArray *out,
     g_byte_array_append (out, (const guint8 *) text, length);
 }
 
-static GBytes *
+static void
+put_part (GByteArray *out,
+          GBytes     *part)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (part, &size);
+
+  put_u32 (out, (guint32) size);
+  g_byte_array_append (out, data, size);
+}
+
+static Entry *
 record_new (RbRun       *run,
             const Stamp *stamp)
 {
-  GByteArray *out = g_byte_array_sized_new (1024);
+  GByteArray *summary = g_byte_array_sized_new (256);
+  GByteArray *detail = g_byte_array_sized_new (1024);
   g_autoptr(JsonNode) parameters = json_node_new (JSON_NODE_OBJECT);
   g_autofree char *parameters_text = NULL;
+  guint n_warnings = run->warnings != NULL ? run->warnings->len : 0;
 
   json_node_set_object (parameters, rb_run_get_parameters (run));
   parameters_text = json_to_string (parameters, FALSE);
 
-  put_str (out, run->run_id);
+  put_str (summary, run->run_id);
+  put_u64 (summary, (guint64) run->created_usec);
+  put_u64 (summary, (guint64) run->rng_seed);
+  put_u32 (summary, run->bins);
+  put_u32 (summary, run->bin_size);
+  put_u32 (summary, (run->has_grid ? FLAG_GRID : 0) | (run->has_rng ? FLAG_RNG : 0) |
+                    (run->metadata_ok ? FLAG_METADATA_OK : 0));
+  put_u32 (summary, n_warnings);
+  put_str (summary, run->template_id);
+  put_str (summary, run->template_title);
+  put_str (summary, run->template_version);
+  put_str (summary, run->mode);
+  put_str (summary, run->created_utc);
+  put_str (summary, run->diagnostic);
+  put_str (summary, run->bin_unit);
+  put_str (summary, run->rng_kind);
+  put_str (summary, run->source_run_id);
+  put_str (summary, run->source_kind);
+
   for (guint i = 0; i < STAMP_VALUES; i++)
-    put_u64 (out, stamp->values[i]);
-  put_u64 (out, (guint64) run->created_usec);
-  put_u64 (out, (guint64) run->rng_seed);
-  put_u32 (out, run->bins);
-  put_u32 (out, run->bin_size);
-  put_u32 (out, (run->has_grid ? FLAG_GRID : 0) | (run->has_rng ? FLAG_RNG : 0) |
-                (run->metadata_ok ? FLAG_METADATA_OK : 0));
-  put_str (out, run->template_id);
-  put_str (out, run->template_title);
-  put_str (out, run->template_version);
-  put_str (out, run->mode);
-  put_str (out, run->created_utc);
-  put_str (out, run->diagnostic);
-  put_str (out, run->bin_unit);
-  put_str (out, run->rng_kind);
-  put_str (out, run->source_run_id);
-  put_str (out, run->source_kind);
-  put_str (out, run->input_hash);
-  put_str (out, parameters_text);
-  put_u32 (out, run->warnings != NULL ? run->warnings->len : 0);
-  for (guint i = 0; run->warnings != NULL && i < run->warnings->len; i++)
+    put_u64 (detail, stamp->values[i]);
+  put_str (detail, run->input_hash);
+  put_str (detail, parameters_text);
+  for (guint i = 0; i < n_warnings; i++)
     {
       RbWarning *warning = g_ptr_array_index (run->warnings, i);
 
-      put_str (out, warning->code);
-      put_str (out, warning->message);
-      put_str (out, warning->node_id);
-      put_u32 (out, warning->bins->len);
+      put_str (detail, warning->code);
+      put_str (detail, warning->message);
+      put_str (detail, warning->node_id);
+      put_u32 (detail, warning->bins->len);
       for (guint j = 0; j < warning->bins->len; j++)
-        put_u32 (out, (guint32) g_array_index (warning->bins, int, j));
+        put_u32 (detail, (guint32) g_array_index (warning->bins, int, j));
     }
-  return g_byte_array_free_to_bytes (out);
+  return entry_new (g_byte_array_free_to_bytes (summary), g_byte_array_free_to_bytes (detail));
 }
 
 /* }}} */
@@ -572,12 +746,13 @@ stamp_run (const char *run_dir,
 }
 
 static gboolean
-stamp_matches (GBytes      *record,
+stamp_matches (const Entry *entry,
                const Stamp *stamp)
 {
   Stamp old;
 
-  return record_stamp (record, &old) && memcmp (&old, stamp, sizeof old) == 0;
+  return entry->detail != NULL && record_stamp (entry->detail, &old) &&
+         memcmp (&old, stamp, sizeof old) == 0;
 }
 
 /* Broken runs are never cached, nor runs with a warning without bins (the
@@ -619,7 +794,7 @@ rb_run_index_get (RbRunIndex *index,
                   const char *run_id)
 {
   gboolean has_telemetry;
-  GBytes *record;
+  const Entry *entry;
   Stamp stamp;
 
   g_return_val_if_fail (index != NULL, NULL);
@@ -628,14 +803,14 @@ rb_run_index_get (RbRunIndex *index,
   /* Without .runboard/ there is no index to use nor to write. */
   if (!index->writable || !stamp_run (run_dir, &stamp, &has_telemetry))
     return rb_run_load_in (index->data_dir, run_dir, run_id);
-  record = g_hash_table_lookup (index->old, run_id);
-  if (record != NULL && stamp_matches (record, &stamp))
+  entry = g_hash_table_lookup (index->old, run_id);
+  if (entry != NULL && stamp_matches (entry, &stamp))
     {
-      RbRun *run = run_from_record (index, record, run_dir, run_id, FALSE);
+      RbRun *run = run_from_entry (index, entry, run_dir, run_id, FALSE);
 
       if (run != NULL)
         {
-          g_hash_table_replace (index->current, g_strdup (run_id), g_bytes_ref (record));
+          g_hash_table_replace (index->current, g_strdup (run_id), entry_copy (entry));
           return run;
         }
     }
@@ -647,15 +822,15 @@ rb_run_index_get_unchecked (RbRunIndex *index,
                             const char *run_dir,
                             const char *run_id)
 {
-  GBytes *record;
+  const Entry *entry;
   RbRun *run = NULL;
 
   g_return_val_if_fail (index != NULL, NULL);
   g_return_val_if_fail (run_dir != NULL && run_id != NULL, NULL);
 
-  record = g_hash_table_lookup (index->old, run_id);
-  if (record != NULL)
-    run = run_from_record (index, record, run_dir, run_id, TRUE);
+  entry = g_hash_table_lookup (index->old, run_id);
+  if (entry != NULL)
+    run = run_from_entry (index, entry, run_dir, run_id, TRUE);
   if (run == NULL)
     run = rb_run_load_in (index->data_dir, run_dir, run_id);
   return run;
@@ -668,7 +843,7 @@ rb_run_index_check (RbRunIndex *index,
 {
   g_autoptr(RbRun) run = NULL;
   gboolean has_telemetry;
-  GBytes *record;
+  const Entry *entry;
   Stamp stamp;
 
   g_return_val_if_fail (index != NULL, FALSE);
@@ -676,23 +851,23 @@ rb_run_index_check (RbRunIndex *index,
 
   if (!index->writable)
     return TRUE;
-  record = g_hash_table_lookup (index->old, run_id);
+  entry = g_hash_table_lookup (index->old, run_id);
   if (!stamp_run (run_dir, &stamp, &has_telemetry))
     {
       /* Such runs are read from disk whenever listed, unless the index
        * still has an entry from before model/telemetry/ appeared. */
-      if (record != NULL)
+      if (entry != NULL)
         index->dirty = TRUE;
-      return record == NULL;
+      return entry == NULL;
     }
-  if (record != NULL && stamp_matches (record, &stamp))
+  if (entry != NULL && stamp_matches (entry, &stamp))
     {
-      g_hash_table_replace (index->current, g_strdup (run_id), g_bytes_ref (record));
+      g_hash_table_replace (index->current, g_strdup (run_id), entry_copy (entry));
       return TRUE;
     }
   /* A run new to the index was read from disk when listed: still current. */
   run = load_and_remember (index, run_dir, run_id, &stamp);
-  return record == NULL;
+  return entry == NULL;
 }
 
 guint
@@ -715,29 +890,30 @@ rb_run_index_save (RbRunIndex  *index,
                    GError     **error)
 {
   g_autoptr(GByteArray) out = NULL;
-  GHashTableIter iter;
-  gpointer value;
-  guint64 sum;
+  g_autoptr(GList) entries = NULL;
+  guint64 sum, summaries_length, summaries_sum;
 
   g_return_val_if_fail (index != NULL, FALSE);
 
-  if (!index->writable ||
+  if (!index->writable || index->summaries_only ||
       (!index->dirty && g_hash_table_size (index->current) == g_hash_table_size (index->old)))
     return TRUE;
 
+  entries = g_hash_table_get_values (index->current);
   out = g_byte_array_new ();
   g_byte_array_append (out, (const guint8 *) INDEX_MAGIC, MAGIC_LENGTH);
   put_u32 (out, g_hash_table_size (index->current));
   put_u32 (out, 0);
-  g_hash_table_iter_init (&iter, index->current);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      gsize size;
-      const guint8 *data = g_bytes_get_data (value, &size);
-
-      put_u32 (out, (guint32) size);
-      g_byte_array_append (out, data, size);
-    }
+  put_u64 (out, 0);   /* the summaries' length and checksum, below */
+  put_u64 (out, 0);
+  for (GList *l = entries; l != NULL; l = l->next)
+    put_part (out, ((Entry *) l->data)->summary);
+  summaries_length = GUINT64_TO_LE (out->len - HEADER_LENGTH);
+  summaries_sum = GUINT64_TO_LE (checksum (out->data + HEADER_LENGTH, out->len - HEADER_LENGTH));
+  memcpy (out->data + MAGIC_LENGTH + 8, &summaries_length, 8);
+  memcpy (out->data + MAGIC_LENGTH + 16, &summaries_sum, 8);
+  for (GList *l = entries; l != NULL; l = l->next)
+    put_part (out, ((Entry *) l->data)->detail);
   sum = GUINT64_TO_LE (checksum (out->data, out->len));
   g_byte_array_append (out, (const guint8 *) &sum, 8);
   if (!rb_fs_write_atomic (index->path, out->data, out->len, error))

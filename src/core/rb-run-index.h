@@ -19,6 +19,9 @@ typedef struct _RbRunIndex RbRunIndex;
 
 /* Reads <data_dir>/.runboard/index; never fails (an unusable index is empty). */
 RbRunIndex *rb_run_index_load  (const char  *data_dir);
+/* Only the summaries (for rb_run_index_get_unchecked): a quarter of the
+ * file. Such an index can give RunSummaries only, and is never saved. */
+RbRunIndex *rb_run_index_load_summaries (const char *data_dir);
 void        rb_run_index_free  (RbRunIndex  *index);
 /* The run of <run_dir> from the index when its files are unchanged, else
  * read from disk (and remembered for rb_run_index_save). */

@@ -569,7 +569,9 @@ scan_store (RbRunStore    *self,
             GError       **error)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(RbRunIndex) index = rb_run_index_load (self->data_dir);
+  g_autoptr(RbRunIndex) index = data->mode == SCAN_LIST_UNCHECKED
+                                ? rb_run_index_load_summaries (self->data_dir)
+                                : rb_run_index_load (self->data_dir);
   g_autoptr(GError) save_error = NULL;
   g_autofree char *runs_dir = g_build_filename (self->data_dir, "runs", NULL);
 
