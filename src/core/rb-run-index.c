@@ -84,19 +84,31 @@ enum {
   N_SHARED
 };
 
+/* One run's two parts in the file as read (no copy, no allocation: a
+ * listing reads 100 000 of them). */
+typedef struct
+{
+  const guint8 *summary;
+  const guint8 *detail;   /* NULL when only the summaries were read */
+  guint32       summary_size;
+  guint32       detail_size;
+} Parts;
+
 struct _RbRunIndex
 {
   char       *data_dir;               /* a shared string (rb-run-private.h) */
   char       *last_shared[N_SHARED];  /* the previous record's, reused when equal */
   char       *path;
-  GHashTable *old;        /* run id → Entry, as read */
+  GBytes     *file;       /* nullable: what was read */
+  Parts      *parts;      /* one per entry of @file */
+  GHashTable *old;        /* run id → Parts (in @parts), as read */
   GHashTable *current;    /* run id → Entry, the runs of this listing */
   gboolean    dirty;
   gboolean    writable;   /* <data>/.runboard/ exists */
   gboolean    summaries_only;
 };
 
-/* One run's two parts (slices of the file as read, or made anew). */
+/* One run's two parts as written (see Parts for them as read). */
 typedef struct
 {
   GBytes *summary;
@@ -114,11 +126,17 @@ entry_new (GBytes *summary,
   return entry;
 }
 
+/* An entry as read, kept for the next save. */
 static Entry *
-entry_copy (const Entry *entry)
+entry_from_parts (RbRunIndex  *index,
+                  const Parts *parts)
 {
-  return entry_new (g_bytes_ref (entry->summary),
-                    entry->detail != NULL ? g_bytes_ref (entry->detail) : NULL);
+  const guint8 *data = g_bytes_get_data (index->file, NULL);
+
+  return entry_new (g_bytes_new_from_bytes (index->file, (gsize) (parts->summary - data),
+                                            parts->summary_size),
+                    g_bytes_new_from_bytes (index->file, (gsize) (parts->detail - data),
+                                            parts->detail_size));
 }
 
 static void
@@ -268,32 +286,27 @@ checksum (const guint8 *data,
   return hash;
 }
 
-/* The next length-prefixed part of @r as a slice of @file, NULL at the
- * end or when damaged (then r->ok is FALSE). */
-static GBytes *
-take_part (Reader       *r,
-           GBytes       *file,
-           const guint8 *data)
+/* The next length-prefixed part of @r, NULL at the end or when damaged
+ * (then r->ok is FALSE). */
+static const guint8 *
+take_part (Reader  *r,
+           guint32 *size)
 {
-  guint32 size = read_u32 (r);
-  const guint8 *part = reader_take (r, size);
-
-  return part != NULL ? g_bytes_new_from_bytes (file, (gsize) (part - data), size) : NULL;
+  *size = read_u32 (r);
+  return reader_take (r, *size);
 }
 
-/* Splits @file (the whole index, or its header and summaries only when
+/* Splits @data (the whole index, or its header and summaries only when
  * @summaries_only) into entries by run id; FALSE (and nothing kept) when
  * it is not a whole index of this version. */
 static gboolean
-parse_file (RbRunIndex *index,
-            GBytes     *file,
-            gboolean    summaries_only)
+parse_file (RbRunIndex   *index,
+            const guint8 *data,
+            gsize         length,
+            gboolean      summaries_only)
 {
-  gsize length = 0;
-  const guint8 *data = g_bytes_get_data (file, &length);
-  g_autoptr(GPtrArray) summaries = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   guint64 stored, summaries_length, summaries_sum;
-  guint32 count;
+  guint32 count, n = 0;
   Reader r, s;
 
   if (length < HEADER_LENGTH || memcmp (data, INDEX_MAGIC, MAGIC_LENGTH) != 0)
@@ -303,7 +316,8 @@ parse_file (RbRunIndex *index,
   read_u32 (&r);
   summaries_length = read_u64 (&r);
   summaries_sum = read_u64 (&r);
-  if (summaries_length > length - HEADER_LENGTH ||
+  /* Each entry takes at least 8 bytes: a larger count is damage. */
+  if (summaries_length > length - HEADER_LENGTH || count > summaries_length / 8 ||
       checksum (data + HEADER_LENGTH, summaries_length) != summaries_sum)
     return FALSE;
   if (!summaries_only)
@@ -315,38 +329,32 @@ parse_file (RbRunIndex *index,
         return FALSE;
     }
 
+  index->parts = g_new0 (Parts, MAX (count, 1));
   reader_init (&s, data + HEADER_LENGTH, summaries_length);
-  for (guint32 i = 0; i < count && s.ok; i++)
-    {
-      GBytes *summary = take_part (&s, file, data);
-
-      if (summary != NULL)
-        g_ptr_array_add (summaries, summary);
-    }
   reader_init (&r, data + HEADER_LENGTH + summaries_length,
                summaries_only ? 0 : length - HEADER_LENGTH - summaries_length - 8);
-  for (guint32 i = 0; i < summaries->len && s.ok && r.ok; i++)
+  for (; n < count && s.ok && r.ok; n++)
     {
-      GBytes *summary = g_ptr_array_index (summaries, i);
-      GBytes *detail = summaries_only ? NULL : take_part (&r, file, data);
+      Parts *parts = &index->parts[n];
       gsize id_length;
       const char *id;
       Reader id_reader;
 
-      reader_init (&id_reader, g_bytes_get_data (summary, NULL), g_bytes_get_size (summary));
+      parts->summary = take_part (&s, &parts->summary_size);
+      if (!summaries_only)
+        parts->detail = take_part (&r, &parts->detail_size);
+      if (parts->summary == NULL || (!summaries_only && parts->detail == NULL))
+        break;
+      reader_init (&id_reader, parts->summary, parts->summary_size);
       id = read_str_borrowed (&id_reader, &id_length);
-      if (id == NULL || (!summaries_only && detail == NULL))
-        {
-          g_clear_pointer (&detail, g_bytes_unref);
-          r.ok = FALSE;
-          break;
-        }
-      g_hash_table_replace (index->old, g_strndup (id, id_length),
-                            entry_new (g_bytes_ref (summary), detail));
+      if (id == NULL)
+        break;
+      g_hash_table_replace (index->old, g_strndup (id, id_length), parts);
     }
-  if (!s.ok || s.p != s.end || summaries->len != count || !r.ok || r.p != r.end)
+  if (n != count || !s.ok || s.p != s.end || !r.ok || r.p != r.end)
     {
       g_hash_table_remove_all (index->old);
+      g_clear_pointer (&index->parts, g_free);
       return FALSE;
     }
   return TRUE;
@@ -426,8 +434,7 @@ index_load (const char *data_dir,
   index = g_new0 (RbRunIndex, 1);
   index->data_dir = _rb_shared_new (data_dir, strlen (data_dir));
   index->path = g_build_filename (data_dir, ".runboard", "index", NULL);
-  index->old = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                      (GDestroyNotify) entry_free);
+  index->old = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   index->current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) entry_free);
   index->summaries_only = summaries_only;
@@ -451,8 +458,16 @@ index_load (const char *data_dir,
       if (g_file_get_contents (index->path, &contents, &length, NULL))
         file = g_bytes_new_take (g_steal_pointer (&contents), length);
     }
-  if (file != NULL && !parse_file (index, file, summaries_only))
-    g_debug ("ignoring the run index: not a whole one of this version");
+  if (file != NULL)
+    {
+      gsize length;
+      const guint8 *data = g_bytes_get_data (file, &length);
+
+      if (parse_file (index, data, length, summaries_only))
+        index->file = g_steal_pointer (&file);
+      else
+        g_debug ("ignoring the run index: not a whole one of this version");
+    }
   return index;
 }
 
@@ -475,6 +490,8 @@ rb_run_index_free (RbRunIndex *index)
     return;
   g_hash_table_unref (index->current);
   g_hash_table_unref (index->old);
+  g_clear_pointer (&index->parts, g_free);
+  g_clear_pointer (&index->file, g_bytes_unref);
   g_free (index->path);
   _rb_shared_unref (index->data_dir);
   for (guint i = 0; i < N_SHARED; i++)
@@ -484,14 +501,12 @@ rb_run_index_free (RbRunIndex *index)
 
 /* The stamp at the start of a detail. */
 static gboolean
-record_stamp (GBytes *detail,
-              Stamp  *stamp)
+record_stamp (const Parts *parts,
+              Stamp       *stamp)
 {
-  gsize size;
-  const guint8 *data = g_bytes_get_data (detail, &size);
   Reader r;
 
-  reader_init (&r, data, size);
+  reader_init (&r, parts->detail, parts->detail_size);
   for (guint i = 0; i < STAMP_VALUES; i++)
     stamp->values[i] = read_u64 (&r);
   return r.ok;
@@ -563,19 +578,17 @@ read_detail (Reader   *r,
  * runs never shows and which would double its memory. */
 static RbRun *
 run_from_entry (RbRunIndex  *index,
-                const Entry *entry,
+                const Parts *parts,
                 const char  *run_dir,
                 const char  *run_id,
                 gboolean     summary_only)
 {
   g_autoptr(RbRun) run = g_object_new (RB_TYPE_RUN, NULL);
-  gsize size;
-  const guint8 *data = g_bytes_get_data (entry->summary, &size);
   gsize id_length;
   guint32 flags;
   Reader r;
 
-  reader_init (&r, data, size);
+  reader_init (&r, parts->summary, parts->summary_size);
   read_str_borrowed (&r, &id_length);
   run->created_usec = (gint64) read_u64 (&r);
   run->rng_seed = (gint64) read_u64 (&r);
@@ -600,9 +613,9 @@ run_from_entry (RbRunIndex  *index,
     return NULL;
   if (!summary_only)
     {
-      if (entry->detail == NULL)
+      if (parts->detail == NULL)
         return NULL;
-      reader_init (&r, g_bytes_get_data (entry->detail, NULL), g_bytes_get_size (entry->detail));
+      reader_init (&r, parts->detail, parts->detail_size);
       if (!read_detail (&r, run, run->warning_count))
         return NULL;
     }
@@ -746,12 +759,12 @@ stamp_run (const char *run_dir,
 }
 
 static gboolean
-stamp_matches (const Entry *entry,
+stamp_matches (const Parts *parts,
                const Stamp *stamp)
 {
   Stamp old;
 
-  return entry->detail != NULL && record_stamp (entry->detail, &old) &&
+  return parts->detail != NULL && record_stamp (parts, &old) &&
          memcmp (&old, stamp, sizeof old) == 0;
 }
 
@@ -794,7 +807,7 @@ rb_run_index_get (RbRunIndex *index,
                   const char *run_id)
 {
   gboolean has_telemetry;
-  const Entry *entry;
+  const Parts *entry;
   Stamp stamp;
 
   g_return_val_if_fail (index != NULL, NULL);
@@ -810,7 +823,7 @@ rb_run_index_get (RbRunIndex *index,
 
       if (run != NULL)
         {
-          g_hash_table_replace (index->current, g_strdup (run_id), entry_copy (entry));
+          g_hash_table_replace (index->current, g_strdup (run_id), entry_from_parts (index, entry));
           return run;
         }
     }
@@ -822,7 +835,7 @@ rb_run_index_get_unchecked (RbRunIndex *index,
                             const char *run_dir,
                             const char *run_id)
 {
-  const Entry *entry;
+  const Parts *entry;
   RbRun *run = NULL;
 
   g_return_val_if_fail (index != NULL, NULL);
@@ -843,7 +856,7 @@ rb_run_index_check (RbRunIndex *index,
 {
   g_autoptr(RbRun) run = NULL;
   gboolean has_telemetry;
-  const Entry *entry;
+  const Parts *entry;
   Stamp stamp;
 
   g_return_val_if_fail (index != NULL, FALSE);
@@ -862,7 +875,7 @@ rb_run_index_check (RbRunIndex *index,
     }
   if (entry != NULL && stamp_matches (entry, &stamp))
     {
-      g_hash_table_replace (index->current, g_strdup (run_id), entry_copy (entry));
+      g_hash_table_replace (index->current, g_strdup (run_id), entry_from_parts (index, entry));
       return TRUE;
     }
   /* A run new to the index was read from disk when listed: still current. */

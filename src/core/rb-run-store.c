@@ -16,6 +16,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
@@ -374,6 +375,48 @@ compare_ptrs (gconstpointer a,
   return rb_run_compare (*(RbRun **) a, *(RbRun **) b, data->sort, data->descending);
 }
 
+/* rb_run_compare's default order (created, descending) on keys taken
+ * once: sorting 100 000 runs is 1.7 million comparisons, which then read
+ * one array instead of two runs' fields each. */
+typedef struct
+{
+  gint64  created;
+  guint   rank;      /* 0 readable, 1 without a creation time, +2 broken */
+  RbRun  *run;
+} DefaultKey;
+
+static int
+compare_default_keys (const void *a,
+                      const void *b)
+{
+  const DefaultKey *ka = a;
+  const DefaultKey *kb = b;
+
+  if (ka->rank != kb->rank)
+    return ka->rank < kb->rank ? -1 : 1;
+  if (ka->created != kb->created)
+    return ka->created > kb->created ? -1 : 1;
+  return g_strcmp0 (ka->run->run_id, kb->run->run_id);
+}
+
+static void
+sort_default (GPtrArray *runs)
+{
+  g_autofree DefaultKey *keys = g_new (DefaultKey, MAX (runs->len, 1));
+
+  for (guint i = 0; i < runs->len; i++)
+    {
+      RbRun *run = g_ptr_array_index (runs, i);
+
+      keys[i].created = run->created_utc != NULL ? run->created_usec : 0;
+      keys[i].rank = (run->load_error != NULL ? 2 : 0) + (run->created_utc == NULL ? 1 : 0);
+      keys[i].run = run;
+    }
+  qsort (keys, runs->len, sizeof *keys, compare_default_keys);
+  for (guint i = 0; i < runs->len; i++)
+    runs->pdata[i] = keys[i].run;
+}
+
 static void
 sort_runs (GPtrArray *runs,
            RbRunSort  sort,
@@ -381,7 +424,10 @@ sort_runs (GPtrArray *runs,
 {
   SortData data = { sort, descending };
 
-  g_ptr_array_sort_with_data (runs, compare_ptrs, &data);
+  if (sort == RB_RUN_SORT_CREATED && descending)
+    sort_default (runs);
+  else
+    g_ptr_array_sort_with_data (runs, compare_ptrs, &data);
 }
 
 /* }}} */
@@ -469,7 +515,7 @@ typedef struct
 {
   ScanMode    mode;
   GPtrArray  *runs;
-  GHashTable *seen;
+  const char *runs_dir;
   RbRunIndex *index;
   guint       stale;
 } ScanData;
@@ -507,7 +553,6 @@ scan_canonical_run (ScanData            *data,
   if (entry->d_type != DT_DIR && (entry->d_type != DT_UNKNOWN || !is_plain_dir (run_dir)))
     return;
   take_run (data, run_dir, entry->d_name);
-  g_hash_table_add (data->seen, g_strdup (entry->d_name));
 }
 
 static void
@@ -516,8 +561,14 @@ scan_top_level_run (ScanData            *data,
                     const struct dirent *entry)
 {
   g_autofree char *run_dir = NULL;
+  g_autofree char *canonical = NULL;
 
-  if (is_reserved_name (entry->d_name) || g_hash_table_contains (data->seen, entry->d_name))
+  if (is_reserved_name (entry->d_name))
+    return;
+  /* Taken from runs/ already (asked here, for the few top-level folders,
+   * rather than remembering each of 100 000 names there). */
+  canonical = g_build_filename (data->runs_dir, entry->d_name, NULL);
+  if (is_plain_dir (canonical))
     return;
   run_dir = g_build_filename (dir, entry->d_name, NULL);
   if (!is_plain_dir (run_dir) || !is_top_level_run (run_dir))
@@ -568,14 +619,13 @@ scan_store (RbRunStore    *self,
             GCancellable  *cancellable,
             GError       **error)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(RbRunIndex) index = data->mode == SCAN_LIST_UNCHECKED
                                 ? rb_run_index_load_summaries (self->data_dir)
                                 : rb_run_index_load (self->data_dir);
   g_autoptr(GError) save_error = NULL;
   g_autofree char *runs_dir = g_build_filename (self->data_dir, "runs", NULL);
 
-  data->seen = seen;
+  data->runs_dir = runs_dir;
   data->index = index;
   if (!scan_dir (runs_dir, scan_canonical_run, data, cancellable, error) ||
       !scan_dir (self->data_dir, scan_top_level_run, data, cancellable, error))

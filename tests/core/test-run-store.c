@@ -409,6 +409,35 @@ test_get_errors (Fixture       *f,
     }
 }
 
+/* The listing's own sort (keys taken once) is rb_run_compare's default
+ * order: broken last, runs without a creation time after the others,
+ * newest first, ties by run id. */
+static void
+test_default_order (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *runs_dir = g_build_filename (f->data_dir, "runs", NULL);
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ids = NULL;
+
+  make_run (f, "runs", "tie-b", "alpha", "Alpha Flow", "simulation", "2026-01-03T00:00:00Z", 0, FALSE);
+  make_run (f, "runs", "tie-a", "alpha", "Alpha Flow", "simulation", "2026-01-03T00:00:00Z", 0, FALSE);
+  make_run (f, "runs", "no-time", "alpha", "Alpha Flow", "simulation", NULL, 0, FALSE);
+  put (runs_dir, "broken-b/model/metadata.json", "{\"templateId\": \"zeta\"}");
+  put (runs_dir, "broken-a/model/metadata.json", "{\"templateId\": \"zeta\"}");
+
+  runs = rb_run_store_list_all (f->store, NULL, &error);
+  g_assert_no_error (error);
+  ids = ids_of (runs);
+  /* run-2 was made at the same time as tie-a and tie-b. */
+  g_assert_true (g_str_has_prefix (ids, "run-2,tie-a,tie-b,run-3,"));
+  g_assert_true (g_str_has_suffix (ids, ",no-time,broken-a,broken-b"));
+  for (guint i = 1; i < runs->len; i++)
+    g_assert_cmpint (rb_run_compare (g_ptr_array_index (runs, i - 1), g_ptr_array_index (runs, i),
+                                     RB_RUN_SORT_CREATED, TRUE), <, 0);
+}
+
 /* Broken runs: listed (last), never hiding the others; get is 422. */
 static void
 test_broken_runs (Fixture       *f,
@@ -998,6 +1027,7 @@ main (int argc, char **argv)
   ADD ("/run-store/index/changes", test_index_changes);
   ADD ("/run-store/index/corrupt", test_index_corrupt);
   ADD ("/run-store/index/unchecked", test_index_unchecked);
+  ADD ("/run-store/order/default", test_default_order);
   ADD ("/run-store/index/unchecked-summaries", test_index_unchecked_summaries);
   ADD ("/run-store/index/foreign-folder", test_index_not_in_foreign_folder);
 #undef ADD
