@@ -102,50 +102,12 @@ struct _RbRunIndex
   GBytes     *file;       /* nullable: what was read */
   Parts      *parts;      /* one per entry of @file */
   GHashTable *old;        /* run id → Parts (in @parts), as read */
-  GHashTable *current;    /* run id → Entry, the runs of this listing */
+  GPtrArray  *made;       /* Parts of runs read from disk since (each one block) */
+  GHashTable *current;    /* run id → Parts (in @parts or @made), this listing's */
   gboolean    dirty;
   gboolean    writable;   /* <data>/.runboard/ exists */
   gboolean    summaries_only;
 };
-
-/* One run's two parts as written (see Parts for them as read). */
-typedef struct
-{
-  GBytes *summary;
-  GBytes *detail;   /* NULL when only the summaries were read */
-} Entry;
-
-static Entry *
-entry_new (GBytes *summary,
-           GBytes *detail)
-{
-  Entry *entry = g_new (Entry, 1);
-
-  entry->summary = summary;
-  entry->detail = detail;
-  return entry;
-}
-
-/* An entry as read, kept for the next save. */
-static Entry *
-entry_from_parts (RbRunIndex  *index,
-                  const Parts *parts)
-{
-  const guint8 *data = g_bytes_get_data (index->file, NULL);
-
-  return entry_new (g_bytes_new_from_bytes (index->file, (gsize) (parts->summary - data),
-                                            parts->summary_size),
-                    g_bytes_new_from_bytes (index->file, (gsize) (parts->detail - data),
-                                            parts->detail_size));
-}
-
-static void
-entry_free (Entry *entry)
-{
-  g_bytes_unref (entry->summary);
-  g_clear_pointer (&entry->detail, g_bytes_unref);
-  g_free (entry);
-}
 
 /* Reading {{{ */
 
@@ -435,8 +397,8 @@ index_load (const char *data_dir,
   index->data_dir = _rb_shared_new (data_dir, strlen (data_dir));
   index->path = g_build_filename (data_dir, ".runboard", "index", NULL);
   index->old = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  index->current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                          (GDestroyNotify) entry_free);
+  index->current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  index->made = g_ptr_array_new_with_free_func (g_free);
   index->summaries_only = summaries_only;
 
   /* Only in folders Runboard set up (they have .runboard/): listing a
@@ -490,6 +452,7 @@ rb_run_index_free (RbRunIndex *index)
     return;
   g_hash_table_unref (index->current);
   g_hash_table_unref (index->old);
+  g_ptr_array_unref (index->made);
   g_clear_pointer (&index->parts, g_free);
   g_clear_pointer (&index->file, g_bytes_unref);
   g_free (index->path);
@@ -553,6 +516,19 @@ read_warning (Reader *r,
       g_array_append_val (warning->bins, bin);
     }
   g_ptr_array_add (_rb_run_warnings (run), warning);
+}
+
+/* @run_dir is <data_dir>/runs/<run_id> (checked without making it). */
+static gboolean
+is_in_runs (const char *data_dir,
+            const char *run_dir,
+            const char *run_id)
+{
+  gsize length = strlen (data_dir);
+
+  return strncmp (run_dir, data_dir, length) == 0 &&
+         strncmp (run_dir + length, G_DIR_SEPARATOR_S "runs" G_DIR_SEPARATOR_S, 6) == 0 &&
+         strcmp (run_dir + length + 6, run_id) == 0;
 }
 
 /* The details a RunSummary has not (api.md): NULL when damaged. */
@@ -620,9 +596,12 @@ run_from_entry (RbRunIndex  *index,
         return NULL;
     }
 
-  run->directory = g_strdup (run_dir);
   run->data_dir = _rb_shared_ref (index->data_dir);
   run->run_id = g_strdup (run_id);
+  if (is_in_runs (index->data_dir, run_dir, run_id))
+    run->directory_in_runs = TRUE;
+  else
+    run->directory = g_strdup (run_dir);
   /* Telemetry: runs without model/telemetry/ have none (only those are cached). */
   return g_steal_pointer (&run);
 }
@@ -659,20 +638,21 @@ put_str (GByteArray *out,
 }
 
 static void
-put_part (GByteArray *out,
-          GBytes     *part)
+put_part (GByteArray   *out,
+          const guint8 *data,
+          guint32       size)
 {
-  gsize size;
-  const guint8 *data = g_bytes_get_data (part, &size);
-
-  put_u32 (out, (guint32) size);
+  put_u32 (out, size);
   g_byte_array_append (out, data, size);
 }
 
-static Entry *
-record_new (RbRun       *run,
+/* The parts of @run, in one block kept by @index until it is freed. */
+static Parts *
+record_new (RbRunIndex  *index,
+            RbRun       *run,
             const Stamp *stamp)
 {
+  Parts *parts;
   GByteArray *summary = g_byte_array_sized_new (256);
   GByteArray *detail = g_byte_array_sized_new (1024);
   g_autoptr(JsonNode) parameters = json_node_new (JSON_NODE_OBJECT);
@@ -716,7 +696,17 @@ record_new (RbRun       *run,
       for (guint j = 0; j < warning->bins->len; j++)
         put_u32 (detail, (guint32) g_array_index (warning->bins, int, j));
     }
-  return entry_new (g_byte_array_free_to_bytes (summary), g_byte_array_free_to_bytes (detail));
+  parts = g_malloc (sizeof (Parts) + summary->len + detail->len);
+  memcpy ((guint8 *) (parts + 1), summary->data, summary->len);
+  memcpy ((guint8 *) (parts + 1) + summary->len, detail->data, detail->len);
+  parts->summary = (const guint8 *) (parts + 1);
+  parts->summary_size = summary->len;
+  parts->detail = parts->summary + summary->len;
+  parts->detail_size = detail->len;
+  g_byte_array_unref (summary);
+  g_byte_array_unref (detail);
+  g_ptr_array_add (index->made, parts);
+  return parts;
 }
 
 /* }}} */
@@ -797,7 +787,7 @@ load_and_remember (RbRunIndex  *index,
 
   index->dirty = TRUE;
   if (run_is_cacheable (run))
-    g_hash_table_replace (index->current, g_strdup (run_id), record_new (run, stamp));
+    g_hash_table_replace (index->current, g_strdup (run_id), record_new (index, run, stamp));
   return run;
 }
 
@@ -823,7 +813,7 @@ rb_run_index_get (RbRunIndex *index,
 
       if (run != NULL)
         {
-          g_hash_table_replace (index->current, g_strdup (run_id), entry_from_parts (index, entry));
+          g_hash_table_replace (index->current, g_strdup (run_id), (gpointer) entry);
           return run;
         }
     }
@@ -875,7 +865,7 @@ rb_run_index_check (RbRunIndex *index,
     }
   if (entry != NULL && stamp_matches (entry, &stamp))
     {
-      g_hash_table_replace (index->current, g_strdup (run_id), entry_from_parts (index, entry));
+      g_hash_table_replace (index->current, g_strdup (run_id), (gpointer) entry);
       return TRUE;
     }
   /* A run new to the index was read from disk when listed: still current. */
@@ -920,13 +910,13 @@ rb_run_index_save (RbRunIndex  *index,
   put_u64 (out, 0);   /* the summaries' length and checksum, below */
   put_u64 (out, 0);
   for (GList *l = entries; l != NULL; l = l->next)
-    put_part (out, ((Entry *) l->data)->summary);
+    put_part (out, ((Parts *) l->data)->summary, ((Parts *) l->data)->summary_size);
   summaries_length = GUINT64_TO_LE (out->len - HEADER_LENGTH);
   summaries_sum = GUINT64_TO_LE (checksum (out->data + HEADER_LENGTH, out->len - HEADER_LENGTH));
   memcpy (out->data + MAGIC_LENGTH + 8, &summaries_length, 8);
   memcpy (out->data + MAGIC_LENGTH + 16, &summaries_sum, 8);
   for (GList *l = entries; l != NULL; l = l->next)
-    put_part (out, ((Entry *) l->data)->detail);
+    put_part (out, ((Parts *) l->data)->detail, ((Parts *) l->data)->detail_size);
   sum = GUINT64_TO_LE (checksum (out->data, out->len));
   g_byte_array_append (out, (const guint8 *) &sum, 8);
   if (!rb_fs_write_atomic (index->path, out->data, out->len, error))

@@ -415,7 +415,7 @@ read_telemetry_flowtime (RbRun      *self,
 static void
 read_telemetry (RbRun *self)
 {
-  g_autofree char *telemetry_dir = g_build_filename (self->directory, "model", "telemetry", NULL);
+  g_autofree char *telemetry_dir = g_build_filename (rb_run_get_directory (self), "model", "telemetry", NULL);
   g_autoptr(JsonNode) ref = NULL;
   ReadResult result;
 
@@ -436,7 +436,7 @@ static JsonNode *
 read_model_yaml (RbRun   *self,
                  GError **error)
 {
-  g_autofree char *path = g_build_filename (self->directory, "model", "model.yaml", NULL);
+  g_autofree char *path = g_build_filename (rb_run_get_directory (self), "model", "model.yaml", NULL);
   g_autoptr(GBytes) bytes = NULL;
   const char *data;
   gsize len = 0;
@@ -509,7 +509,7 @@ load_summary (RbRun *self)
   g_autoptr(JsonNode) manifest_node = NULL;
   g_autoptr(JsonNode) metadata_node = NULL;
   g_autoptr(JsonNode) provenance_node = NULL;
-  g_autofree char *model_dir = g_build_filename (self->directory, "model", NULL);
+  g_autofree char *model_dir = g_build_filename (rb_run_get_directory (self), "model", NULL);
   JsonObject *run = NULL;
   JsonObject *manifest = NULL;
   JsonObject *metadata = NULL;
@@ -520,14 +520,14 @@ load_summary (RbRun *self)
   char *message = NULL;
 
   /* run.json: required. */
-  if (read_object (self->directory, "run.json", &run_node, &message) == READ_OK)
+  if (read_object (rb_run_get_directory (self), "run.json", &run_node, &message) == READ_OK)
     run = json_node_get_object (run_node);
   else
     set_broken (self, message);
   g_clear_pointer (&message, g_free);
 
   /* manifest.json: optional; a present one must parse. */
-  switch (read_object (self->directory, "manifest.json", &manifest_node, &message))
+  switch (read_object (rb_run_get_directory (self), "manifest.json", &manifest_node, &message))
     {
     case READ_OK:
       manifest = json_node_get_object (manifest_node);
@@ -545,7 +545,7 @@ load_summary (RbRun *self)
   has_model_dir = g_file_test (model_dir, G_FILE_TEST_IS_DIR);
   if (has_model_dir)
     {
-      if (read_object (self->directory, "model/metadata.json", &metadata_node, &message) == READ_OK)
+      if (read_object (rb_run_get_directory (self), "model/metadata.json", &metadata_node, &message) == READ_OK)
         {
           metadata = json_node_get_object (metadata_node);
           self->metadata_ok = TRUE;
@@ -556,7 +556,7 @@ load_summary (RbRun *self)
         }
       g_clear_pointer (&message, g_free);
 
-      switch (read_object (self->directory, "model/provenance.json", &provenance_node, &message))
+      switch (read_object (rb_run_get_directory (self), "model/provenance.json", &provenance_node, &message))
         {
         case READ_OK:
           provenance = json_node_get_object (provenance_node);
@@ -575,7 +575,7 @@ load_summary (RbRun *self)
     {
       take_text (&self->run_id, run, "runId");
       if (self->run_id == NULL)
-        self->run_id = g_path_get_basename (self->directory);
+        self->run_id = g_path_get_basename (rb_run_get_directory (self));
     }
 
   /* run.json */
@@ -643,7 +643,7 @@ load_summary (RbRun *self)
     {
       g_autoptr(JsonNode) index = NULL;
 
-      if (read_object (self->directory, "series/index.json", &index, NULL) == READ_OK)
+      if (read_object (rb_run_get_directory (self), "series/index.json", &index, NULL) == READ_OK)
         read_grid (self, rb_json_get_object (json_node_get_object (index), "grid"));
     }
 
@@ -805,7 +805,7 @@ rb_run_ensure_detail (RbRun *self)
 
   g_return_val_if_fail (RB_IS_RUN (self), FALSE);
 
-  if (self->has_detail || self->directory == NULL)
+  if (self->has_detail || rb_run_get_directory (self) == NULL)
     return self->has_detail;
 
   self->has_detail = TRUE;
@@ -813,7 +813,7 @@ rb_run_ensure_detail (RbRun *self)
   g_ptr_array_set_size (_rb_run_series (self), 0);
   g_ptr_array_set_size (_rb_run_topology (self), 0);
 
-  switch (read_object (self->directory, "series/index.json", &index, &message))
+  switch (read_object (rb_run_get_directory (self), "series/index.json", &index, &message))
     {
     case READ_OK:
       read_series_index (self, json_node_get_object (index));

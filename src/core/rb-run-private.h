@@ -17,7 +17,7 @@ struct _RbRun
   GObject             parent_instance;
 
   /* Where it was read from (NULL for runs from JSON) */
-  char               *directory;
+  char               *directory;        /* see directory_in_runs */
   char               *data_dir;         /* shared */
 
   /* Summary */
@@ -46,6 +46,7 @@ struct _RbRun
   guint               has_grid : 1;
   guint               has_rng : 1;
   guint               metadata_ok : 1;
+  guint               directory_in_runs : 1;  /* directory is <data_dir>/runs/<run_id>, made when asked */
 
   /* Detail */
   guint               has_detail : 1;

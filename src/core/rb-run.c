@@ -498,10 +498,20 @@ rb_run_has_detail (RbRun *self)
   return self->has_detail;
 }
 
+/* Runs listed from the index in runs/<id>/ make their directory when
+ * first asked (100 000 listed runs, a few shown in full). */
 const char *
 rb_run_get_directory (RbRun *self)
 {
+  char *directory;
+
   g_return_val_if_fail (RB_IS_RUN (self), NULL);
+
+  if (self->directory != NULL || !self->directory_in_runs)
+    return self->directory;
+  directory = g_build_filename (self->data_dir, "runs", self->run_id, NULL);
+  if (!g_atomic_pointer_compare_and_exchange (&self->directory, NULL, directory))
+    g_free (directory);
   return self->directory;
 }
 
