@@ -30,6 +30,39 @@ struct _RbRunRow
 
 G_DEFINE_FINAL_TYPE (RbRunRow, rb_run_row, GTK_TYPE_WIDGET)
 
+/* The title (may be ellipsized: the tooltip has all of it). */
+static const char *
+row_title (RbRun *run)
+{
+  const char *title = rb_run_get_template_title (run);
+
+  if (title == NULL || *title == '\0')
+    title = rb_run_get_template_id (run);
+  if (title == NULL || *title == '\0')
+    title = rb_run_get_diagnostic (run) != NULL ? _("Unreadable Run") : _("Untitled Run");
+  return title;
+}
+
+/* Tooltips are given when asked for (query-tooltip), not set on each
+ * bind: gtk_widget_set_tooltip_text() asks the X server where the pointer
+ * is, and a list of 100 000 runs binds 200 rows at once (0.15 s of
+ * round trips for the first frame). */
+static gboolean
+on_label_query_tooltip_cb (GtkWidget  *label,
+                           int         x,
+                           int         y,
+                           gboolean    keyboard_mode,
+                           GtkTooltip *tooltip,
+                           RbRunRow   *self)
+{
+  if (self->run == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, label == GTK_WIDGET (self->title_label)
+                                 ? row_title (self->run)
+                                 : rb_run_get_run_id (self->run));
+  return TRUE;
+}
+
 static void
 update (RbRunRow *self)
 {
@@ -46,11 +79,7 @@ update (RbRunRow *self)
     return;
 
   diagnostic = rb_run_get_diagnostic (run);
-  title = rb_run_get_template_title (run);
-  if (title == NULL || *title == '\0')
-    title = rb_run_get_template_id (run);
-  if (title == NULL || *title == '\0')
-    title = diagnostic != NULL ? _("Unreadable Run") : _("Untitled Run");
+  title = row_title (run);
 
   short_id = rb_format_short_run_id (rb_run_get_run_id (run));
   created = rb_format_created (rb_run_get_created_unix (run), NULL);
@@ -63,10 +92,7 @@ update (RbRunRow *self)
                                 rb_format_mode (rb_run_get_mode (run)));
 
   gtk_label_set_label (self->title_label, title);
-  /* The title may be ellipsized: the tooltip has all of it. */
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), title);
   gtk_label_set_label (self->subtitle_label, subtitle);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), rb_run_get_run_id (run));
 
   telemetry = rb_run_get_telemetry (run);
   gtk_widget_set_visible (GTK_WIDGET (self->telemetry_badge),
@@ -126,6 +152,12 @@ static void
 rb_run_row_init (RbRunRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->title_label), TRUE);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->subtitle_label), TRUE);
+  g_signal_connect (self->title_label, "query-tooltip",
+                    G_CALLBACK (on_label_query_tooltip_cb), self);
+  g_signal_connect (self->subtitle_label, "query-tooltip",
+                    G_CALLBACK (on_label_query_tooltip_cb), self);
 }
 
 GtkWidget *

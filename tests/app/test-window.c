@@ -463,6 +463,19 @@ test_list_order (Fixture       *f,
     assert_has_label (GTK_WIDGET (f->window), subtitle);
   }
 
+  /* A row's title and subtitle have tooltips (the whole title, the run
+   * id), given when asked for. */
+  {
+    GtkWidget *row = rb_app_test_find_widget (GTK_WIDGET (f->window), RB_TYPE_RUN_ROW);
+    GtkWidget *title = rb_app_test_find_widget (row, GTK_TYPE_LABEL);
+    g_autoptr(GtkTooltip) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+    gboolean shown = FALSE;
+
+    g_assert_true (gtk_widget_get_has_tooltip (title));
+    g_signal_emit_by_name (title, "query-tooltip", 0, 0, FALSE, tooltip, &shown);
+    g_assert_true (shown);
+  }
+
   /* Nothing selected yet. */
   g_assert_null (rb_window_get_selected_run_id (f->window));
   g_assert_cmpstr (rb_run_detail_get_state (f->detail), ==, "empty");
