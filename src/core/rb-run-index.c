@@ -538,10 +538,12 @@ read_detail (Reader   *r,
              guint32   n_warnings)
 {
   reader_take (r, STAMP_VALUES * 8);
-  run->input_hash = read_str (r);
+  RbRunRare *rare = _rb_run_rare (run);
+
+  rare->input_hash = read_str (r);
   /* Parsed when first asked for (rb_run_get_parameters). */
-  run->parameters_json = read_str (r);
-  if (run->parameters_json == NULL)
+  rare->parameters_json = read_str (r);
+  if (rare->parameters_json == NULL)
     return FALSE;
   for (guint32 i = 0; i < n_warnings && r->ok; i++)
     read_warning (r, run);
@@ -560,6 +562,7 @@ run_from_entry (RbRunIndex  *index,
                 gboolean     summary_only)
 {
   g_autoptr(RbRun) run = g_object_new (RB_TYPE_RUN, NULL);
+  char *diagnostic, *source_run_id, *source_kind;
   gsize id_length;
   guint32 flags;
   Reader r;
@@ -580,11 +583,20 @@ run_from_entry (RbRunIndex  *index,
   run->template_version = read_shared (&r, &index->last_shared[SHARED_TEMPLATE_VERSION]);
   run->mode = read_shared (&r, &index->last_shared[SHARED_MODE]);
   run->created_utc = read_str (&r);
-  run->diagnostic = read_str (&r);
+  diagnostic = read_str (&r);
   run->bin_unit = read_shared (&r, &index->last_shared[SHARED_BIN_UNIT]);
   run->rng_kind = read_shared (&r, &index->last_shared[SHARED_RNG_KIND]);
-  run->source_run_id = read_str (&r);
-  run->source_kind = read_shared (&r, &index->last_shared[SHARED_SOURCE_KIND]);
+  source_run_id = read_str (&r);
+  source_kind = read_shared (&r, &index->last_shared[SHARED_SOURCE_KIND]);
+  /* Most runs have neither: then no RbRunRare. */
+  if (diagnostic != NULL || source_run_id != NULL || source_kind != NULL)
+    {
+      RbRunRare *rare = _rb_run_rare (run);
+
+      rare->diagnostic = g_steal_pointer (&diagnostic);
+      rare->source_run_id = g_steal_pointer (&source_run_id);
+      rare->source_kind = g_steal_pointer (&source_kind);
+    }
   if (!r.ok || r.p != r.end)
     return NULL;
   if (!summary_only)
@@ -657,7 +669,7 @@ record_new (RbRunIndex  *index,
   GByteArray *detail = g_byte_array_sized_new (1024);
   g_autoptr(JsonNode) parameters = json_node_new (JSON_NODE_OBJECT);
   g_autofree char *parameters_text = NULL;
-  guint n_warnings = run->warnings != NULL ? run->warnings->len : 0;
+  guint n_warnings = RB_RUN_RARE (run)->warnings != NULL ? RB_RUN_RARE (run)->warnings->len : 0;
 
   json_node_set_object (parameters, rb_run_get_parameters (run));
   parameters_text = json_to_string (parameters, FALSE);
@@ -675,19 +687,19 @@ record_new (RbRunIndex  *index,
   put_str (summary, run->template_version);
   put_str (summary, run->mode);
   put_str (summary, run->created_utc);
-  put_str (summary, run->diagnostic);
+  put_str (summary, RB_RUN_RARE (run)->diagnostic);
   put_str (summary, run->bin_unit);
   put_str (summary, run->rng_kind);
-  put_str (summary, run->source_run_id);
-  put_str (summary, run->source_kind);
+  put_str (summary, RB_RUN_RARE (run)->source_run_id);
+  put_str (summary, RB_RUN_RARE (run)->source_kind);
 
   for (guint i = 0; i < STAMP_VALUES; i++)
     put_u64 (detail, stamp->values[i]);
-  put_str (detail, run->input_hash);
+  put_str (detail, RB_RUN_RARE (run)->input_hash);
   put_str (detail, parameters_text);
   for (guint i = 0; i < n_warnings; i++)
     {
-      RbWarning *warning = g_ptr_array_index (run->warnings, i);
+      RbWarning *warning = g_ptr_array_index (RB_RUN_RARE (run)->warnings, i);
 
       put_str (detail, warning->code);
       put_str (detail, warning->message);
@@ -763,11 +775,11 @@ stamp_matches (const Parts *parts,
 static gboolean
 run_is_cacheable (RbRun *run)
 {
-  if (run->load_error != NULL)
+  if (RB_RUN_RARE (run)->load_error != NULL)
     return FALSE;
-  for (guint i = 0; run->warnings != NULL && i < run->warnings->len; i++)
+  for (guint i = 0; RB_RUN_RARE (run)->warnings != NULL && i < RB_RUN_RARE (run)->warnings->len; i++)
     {
-      RbWarning *warning = g_ptr_array_index (run->warnings, i);
+      RbWarning *warning = g_ptr_array_index (RB_RUN_RARE (run)->warnings, i);
 
       if (warning->bins == NULL || warning->code == NULL || warning->message == NULL)
         return FALSE;

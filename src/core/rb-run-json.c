@@ -53,12 +53,12 @@ add_summary_members (RbRun       *self,
       rb_json_add_null (builder, "rng");
     }
 
-  if (self->source_run_id != NULL)
+  if (RB_RUN_RARE (self)->source_run_id != NULL)
     {
       json_builder_set_member_name (builder, "source");
       json_builder_begin_object (builder);
-      rb_json_add_string (builder, "runId", self->source_run_id);
-      rb_json_add_string (builder, "kind", self->source_kind);
+      rb_json_add_string (builder, "runId", RB_RUN_RARE (self)->source_run_id);
+      rb_json_add_string (builder, "kind", RB_RUN_RARE (self)->source_kind);
       json_builder_end_object (builder);
     }
   else
@@ -68,14 +68,14 @@ add_summary_members (RbRun       *self,
 
   json_builder_set_member_name (builder, "telemetry");
   json_builder_begin_object (builder);
-  rb_json_add_bool (builder, "available", self->telemetry.available);
-  rb_json_add_string (builder, "generatedAtUtc", self->telemetry.generated_at_utc);
-  rb_json_add_int (builder, "warningCount", self->telemetry.warning_count);
-  rb_json_add_string (builder, "sourceRunId", self->telemetry.source_run_id);
-  rb_json_add_string (builder, "captureKey", self->telemetry.capture_key);
+  rb_json_add_bool (builder, "available", RB_RUN_RARE (self)->telemetry.available);
+  rb_json_add_string (builder, "generatedAtUtc", RB_RUN_RARE (self)->telemetry.generated_at_utc);
+  rb_json_add_int (builder, "warningCount", RB_RUN_RARE (self)->telemetry.warning_count);
+  rb_json_add_string (builder, "sourceRunId", RB_RUN_RARE (self)->telemetry.source_run_id);
+  rb_json_add_string (builder, "captureKey", RB_RUN_RARE (self)->telemetry.capture_key);
   json_builder_end_object (builder);
 
-  rb_json_add_string (builder, "diagnostic", self->diagnostic);
+  rb_json_add_string (builder, "diagnostic", RB_RUN_RARE (self)->diagnostic);
 }
 
 JsonNode *
@@ -107,13 +107,13 @@ rb_run_to_detail_json (RbRun *self)
   json_builder_set_member_name (builder, "parameters");
   json_builder_add_value (builder, parameters);
 
-  rb_json_add_string (builder, "inputHash", self->input_hash);
+  rb_json_add_string (builder, "inputHash", RB_RUN_RARE (self)->input_hash);
 
   json_builder_set_member_name (builder, "warnings");
   json_builder_begin_array (builder);
-  for (guint i = 0; self->warnings != NULL && i < self->warnings->len; i++)
+  for (guint i = 0; RB_RUN_RARE (self)->warnings != NULL && i < RB_RUN_RARE (self)->warnings->len; i++)
     {
-      const RbWarning *warning = g_ptr_array_index (self->warnings, i);
+      const RbWarning *warning = g_ptr_array_index (RB_RUN_RARE (self)->warnings, i);
 
       json_builder_begin_object (builder);
       rb_json_add_string (builder, "code", warning->code);
@@ -138,9 +138,9 @@ rb_run_to_detail_json (RbRun *self)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "nodes");
   json_builder_begin_array (builder);
-  for (guint i = 0; self->topology != NULL && i < self->topology->len; i++)
+  for (guint i = 0; RB_RUN_RARE (self)->topology != NULL && i < RB_RUN_RARE (self)->topology->len; i++)
     {
-      const RbTopologyNode *node = g_ptr_array_index (self->topology, i);
+      const RbTopologyNode *node = g_ptr_array_index (RB_RUN_RARE (self)->topology, i);
 
       json_builder_begin_object (builder);
       rb_json_add_string (builder, "id", node->id);
@@ -257,7 +257,7 @@ detail_from_json (RbRun       *self,
   JsonArray *nodes;
 
   if (!json_object_or_null (object, "parameters", "parameters", &parameters, error) ||
-      !json_string_or_null (object, "inputHash", "inputHash", &self->input_hash, error) ||
+      !json_string_or_null (object, "inputHash", "inputHash", &_rb_run_rare (self)->input_hash, error) ||
       !json_object_or_null (object, "topology", "topology", &topology, error))
     return FALSE;
   _rb_run_set_parameters (self, parameters);
@@ -324,7 +324,7 @@ rb_run_new_from_json (JsonObject  *object,
       !json_shared_or_null (object, "templateTitle", "templateTitle", &self->template_title, error) ||
       !json_shared_or_null (object, "templateVersion", "templateVersion", &self->template_version, error) ||
       !json_shared_or_null (object, "mode", "mode", &self->mode, error) ||
-      !json_string_or_null (object, "diagnostic", "diagnostic", &self->diagnostic, error) ||
+      !json_string_or_null (object, "diagnostic", "diagnostic", &_rb_run_rare (self)->diagnostic, error) ||
       !json_object_or_null (object, "grid", "grid", &grid, error) ||
       !json_object_or_null (object, "rng", "rng", &rng, error) ||
       !json_object_or_null (object, "source", "source", &source, error) ||
@@ -358,25 +358,25 @@ rb_run_new_from_json (JsonObject  *object,
     }
   if (source != NULL)
     {
-      if (!json_string_or_null (source, "runId", "source.runId", &self->source_run_id, error) ||
-          !json_shared_or_null (source, "kind", "source.kind", &self->source_kind, error))
+      if (!json_string_or_null (source, "runId", "source.runId", &_rb_run_rare (self)->source_run_id, error) ||
+          !json_shared_or_null (source, "kind", "source.kind", &_rb_run_rare (self)->source_kind, error))
         return NULL;
     }
   if (telemetry != NULL)
     {
-      self->telemetry.available = rb_json_get_bool (telemetry, "available", FALSE);
+      _rb_run_rare (self)->telemetry.available = rb_json_get_bool (telemetry, "available", FALSE);
       count = rb_json_get_int (telemetry, "warningCount", 0);
-      self->telemetry.warning_count = count > 0 && count <= G_MAXUINT ? (guint) count : 0;
+      _rb_run_rare (self)->telemetry.warning_count = count > 0 && count <= G_MAXUINT ? (guint) count : 0;
       if (!json_string_or_null (telemetry, "generatedAtUtc", "telemetry.generatedAtUtc",
-                                &self->telemetry.generated_at_utc, error) ||
+                                &_rb_run_rare (self)->telemetry.generated_at_utc, error) ||
           !json_string_or_null (telemetry, "sourceRunId", "telemetry.sourceRunId",
-                                &self->telemetry.source_run_id, error) ||
+                                &_rb_run_rare (self)->telemetry.source_run_id, error) ||
           !json_string_or_null (telemetry, "captureKey", "telemetry.captureKey",
-                                &self->telemetry.capture_key, error))
+                                &_rb_run_rare (self)->telemetry.capture_key, error))
         return NULL;
     }
-  if (self->diagnostic != NULL)
-    self->load_error = g_error_new_literal (RB_ERROR, RB_ERROR_RUN_UNREADABLE, self->diagnostic);
+  if (_rb_run_rare (self)->diagnostic != NULL)
+    _rb_run_rare (self)->load_error = g_error_new_literal (RB_ERROR, RB_ERROR_RUN_UNREADABLE, _rb_run_rare (self)->diagnostic);
 
   /* A RunDetail carries canReplay and topology; a RunSummary does not. */
   if (json_object_has_member (object, "canReplay") || json_object_has_member (object, "topology"))

@@ -26,8 +26,8 @@ static void
 set_diagnostic (RbRun      *self,
                 const char *message)
 {
-  if (self->diagnostic == NULL)
-    self->diagnostic = g_strdup (message);
+  if (_rb_run_rare (self)->diagnostic == NULL)
+    _rb_run_rare (self)->diagnostic = g_strdup (message);
 }
 
 /* The first broken file wins: it is the one a person should fix first. */
@@ -36,8 +36,8 @@ set_broken (RbRun      *self,
             const char *message)
 {
   set_diagnostic (self, message);
-  if (self->load_error == NULL)
-    self->load_error = g_error_new_literal (RB_ERROR, RB_ERROR_RUN_UNREADABLE, message);
+  if (_rb_run_rare (self)->load_error == NULL)
+    _rb_run_rare (self)->load_error = g_error_new_literal (RB_ERROR, RB_ERROR_RUN_UNREADABLE, message);
 }
 
 typedef enum
@@ -293,9 +293,9 @@ _rb_run_set_parameters (RbRun      *self,
 {
   if (parameters == NULL)
     return;
-  g_clear_pointer (&self->parameters, json_object_unref);
-  g_clear_pointer (&self->parameters_json, g_free);
-  self->parameters = json_object_ref (parameters);
+  g_clear_pointer (&_rb_run_rare (self)->parameters, json_object_unref);
+  g_clear_pointer (&_rb_run_rare (self)->parameters_json, g_free);
+  _rb_run_rare (self)->parameters = json_object_ref (parameters);
 }
 
 /* The data folder of a run directory: the parent of runs/, or the parent
@@ -375,11 +375,11 @@ read_telemetry_ref (RbRun      *self,
       !same_time (_rb_run_get_text (auto_object, "generatedAtUtc"), generated))
     return;
 
-  self->telemetry.available = TRUE;
-  self->telemetry.generated_at_utc = g_strdup (generated);
-  self->telemetry.source_run_id = g_strdup (self->run_id);
-  self->telemetry.capture_key = g_strdup (capture_key);
-  self->telemetry.warning_count = array_length (json_node_get_object (manifest), "warnings");
+  _rb_run_rare (self)->telemetry.available = TRUE;
+  _rb_run_rare (self)->telemetry.generated_at_utc = g_strdup (generated);
+  _rb_run_rare (self)->telemetry.source_run_id = g_strdup (self->run_id);
+  _rb_run_rare (self)->telemetry.capture_key = g_strdup (capture_key);
+  _rb_run_rare (self)->telemetry.warning_count = array_length (json_node_get_object (manifest), "warnings");
 }
 
 /* FlowTime's rule, for runs without capture-ref.json: the run's
@@ -404,12 +404,12 @@ read_telemetry_flowtime (RbRun      *self,
     auto_object = json_node_get_object (autocapture);
   provenance = rb_json_get_object (manifest_object, "provenance");
 
-  self->telemetry.available = TRUE;
-  self->telemetry.warning_count = array_length (manifest_object, "warnings");
-  take_text (&self->telemetry.generated_at_utc, auto_object, "generatedAtUtc");
-  take_text (&self->telemetry.generated_at_utc, provenance, "capturedAtUtc");
-  take_text (&self->telemetry.source_run_id, auto_object, "sourceRunId");
-  take_text (&self->telemetry.source_run_id, provenance, "runId");
+  _rb_run_rare (self)->telemetry.available = TRUE;
+  _rb_run_rare (self)->telemetry.warning_count = array_length (manifest_object, "warnings");
+  take_text (&_rb_run_rare (self)->telemetry.generated_at_utc, auto_object, "generatedAtUtc");
+  take_text (&_rb_run_rare (self)->telemetry.generated_at_utc, provenance, "capturedAtUtc");
+  take_text (&_rb_run_rare (self)->telemetry.source_run_id, auto_object, "sourceRunId");
+  take_text (&_rb_run_rare (self)->telemetry.source_run_id, provenance, "runId");
 }
 
 static void
@@ -419,7 +419,7 @@ read_telemetry (RbRun *self)
   g_autoptr(JsonNode) ref = NULL;
   ReadResult result;
 
-  _rb_run_telemetry_summary_clear (&self->telemetry);
+  _rb_run_telemetry_summary_clear (&_rb_run_rare (self)->telemetry);
   result = read_object (telemetry_dir, "capture-ref.json", &ref, NULL);
   if (result == READ_OK)
     read_telemetry_ref (self, telemetry_dir, json_node_get_object (ref));
@@ -583,8 +583,8 @@ load_summary (RbRun *self)
     {
       read_grid (self, rb_json_get_object (run, "grid"));
       _rb_run_read_warnings (self, rb_json_get_array (run, "warnings"));
-      self->warning_count = self->warnings != NULL ? self->warnings->len : 0;
-      take_text (&self->input_hash, run, "inputHash");
+      self->warning_count = _rb_run_rare (self)->warnings != NULL ? _rb_run_rare (self)->warnings->len : 0;
+      take_text (&_rb_run_rare (self)->input_hash, run, "inputHash");
       _rb_run_parse_created (_rb_run_get_text (run, "createdUtc"), &self->created_utc, &self->created_usec);
     }
   if (self->created_utc == NULL)
@@ -609,13 +609,13 @@ load_summary (RbRun *self)
   replay_of = rb_json_get_object (provenance, "replayOf");
   if (replay_of != NULL && _rb_run_get_text (replay_of, "runId") != NULL)
     {
-      self->source_run_id = g_strdup (_rb_run_get_text (replay_of, "runId"));
-      _rb_run_set_shared (&self->source_kind, _rb_run_get_text (replay_of, "kind"));
+      _rb_run_rare (self)->source_run_id = g_strdup (_rb_run_get_text (replay_of, "runId"));
+      _rb_run_set_shared (&_rb_run_rare (self)->source_kind, _rb_run_get_text (replay_of, "kind"));
     }
-  take_text (&self->input_hash, provenance, "inputHash");
-  take_text (&self->input_hash, rb_json_get_object (manifest, "provenance"), "inputHash");
+  take_text (&_rb_run_rare (self)->input_hash, provenance, "inputHash");
+  take_text (&_rb_run_rare (self)->input_hash, rb_json_get_object (manifest, "provenance"), "inputHash");
 
-  if (self->load_error == NULL)
+  if (_rb_run_rare (self)->load_error == NULL)
     {
       /* Fallbacks as FlowTime: metadata.json › model.yaml metadata › defaults. */
       if (has_model_dir &&
@@ -692,9 +692,9 @@ find_series_by_node (RbRun      *self,
   const RbSeriesInfo *first = NULL;
   gsize len = strlen (node_id);
 
-  for (guint i = 0; self->series != NULL && i < self->series->len; i++)
+  for (guint i = 0; _rb_run_rare (self)->series != NULL && i < _rb_run_rare (self)->series->len; i++)
     {
-      const RbSeriesInfo *info = g_ptr_array_index (self->series, i);
+      const RbSeriesInfo *info = g_ptr_array_index (_rb_run_rare (self)->series, i);
 
       if (strcmp (info->id, node_id) == 0)
         return info;
@@ -725,9 +725,9 @@ find_series_by_file (RbRun      *self,
   if (*name == '\0')
     return NULL;
 
-  for (guint i = 0; self->series != NULL && i < self->series->len; i++)
+  for (guint i = 0; _rb_run_rare (self)->series != NULL && i < _rb_run_rare (self)->series->len; i++)
     {
-      const RbSeriesInfo *info = g_ptr_array_index (self->series, i);
+      const RbSeriesInfo *info = g_ptr_array_index (_rb_run_rare (self)->series, i);
       const char *path = info->path;
       gsize plen, nlen = strlen (name);
 

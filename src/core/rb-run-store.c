@@ -331,8 +331,8 @@ rb_run_compare (RbRun     *a,
   g_return_val_if_fail (RB_IS_RUN (a), 0);
   g_return_val_if_fail (RB_IS_RUN (b), 0);
 
-  broken_a = a->load_error != NULL;
-  broken_b = b->load_error != NULL;
+  broken_a = RB_RUN_RARE (a)->load_error != NULL;
+  broken_b = RB_RUN_RARE (b)->load_error != NULL;
   if (broken_a != broken_b)
     return broken_a ? 1 : -1;
 
@@ -409,7 +409,7 @@ sort_default (GPtrArray *runs)
       RbRun *run = g_ptr_array_index (runs, i);
 
       keys[i].created = run->created_utc != NULL ? run->created_usec : 0;
-      keys[i].rank = (run->load_error != NULL ? 2 : 0) + (run->created_utc == NULL ? 1 : 0);
+      keys[i].rank = (RB_RUN_RARE (run)->load_error != NULL ? 2 : 0) + (run->created_utc == NULL ? 1 : 0);
       keys[i].run = run;
     }
   qsort (keys, runs->len, sizeof *keys, compare_default_keys);

@@ -147,9 +147,6 @@ rb_run_finalize (GObject *object)
   g_free (self->directory);
   g_free (self->run_id);
   g_free (self->created_utc);
-  g_free (self->diagnostic);
-  g_clear_error (&self->load_error);
-  g_free (self->source_run_id);
   _rb_run_set_shared (&self->data_dir, NULL);
   _rb_run_set_shared (&self->template_id, NULL);
   _rb_run_set_shared (&self->template_title, NULL);
@@ -157,14 +154,23 @@ rb_run_finalize (GObject *object)
   _rb_run_set_shared (&self->mode, NULL);
   _rb_run_set_shared (&self->bin_unit, NULL);
   _rb_run_set_shared (&self->rng_kind, NULL);
-  _rb_run_set_shared (&self->source_kind, NULL);
-  _rb_run_telemetry_summary_clear (&self->telemetry);
-  g_free (self->input_hash);
-  g_clear_pointer (&self->parameters, json_object_unref);
-  g_free (self->parameters_json);
-  g_clear_pointer (&self->warnings, g_ptr_array_unref);
-  g_clear_pointer (&self->topology, g_ptr_array_unref);
-  g_clear_pointer (&self->series, g_ptr_array_unref);
+  if (self->rare != NULL)
+    {
+      RbRunRare *rare = self->rare;
+
+      g_free (rare->diagnostic);
+      g_clear_error (&rare->load_error);
+      g_free (rare->source_run_id);
+      _rb_run_set_shared (&rare->source_kind, NULL);
+      _rb_run_telemetry_summary_clear (&rare->telemetry);
+      g_free (rare->input_hash);
+      g_clear_pointer (&rare->parameters, json_object_unref);
+      g_free (rare->parameters_json);
+      g_clear_pointer (&rare->warnings, g_ptr_array_unref);
+      g_clear_pointer (&rare->topology, g_ptr_array_unref);
+      g_clear_pointer (&rare->series, g_ptr_array_unref);
+      g_free (rare);
+    }
 
   G_OBJECT_CLASS (rb_run_parent_class)->finalize (object);
 }
@@ -252,6 +258,16 @@ _rb_run_set_shared (char       **slot,
   *slot = text != NULL ? _rb_shared_new (text, strlen (text)) : NULL;
 }
 
+const RbRunRare _rb_run_no_rare;
+
+RbRunRare *
+_rb_run_rare (RbRun *self)
+{
+  if (self->rare == NULL)
+    self->rare = g_new0 (RbRunRare, 1);
+  return self->rare;
+}
+
 static GPtrArray *
 ensure_array (GPtrArray      **slot,
               GDestroyNotify   free_func)
@@ -264,19 +280,19 @@ ensure_array (GPtrArray      **slot,
 GPtrArray *
 _rb_run_warnings (RbRun *self)
 {
-  return ensure_array (&self->warnings, (GDestroyNotify) rb_warning_free);
+  return ensure_array (&_rb_run_rare (self)->warnings, (GDestroyNotify) rb_warning_free);
 }
 
 GPtrArray *
 _rb_run_topology (RbRun *self)
 {
-  return ensure_array (&self->topology, (GDestroyNotify) rb_topology_node_free);
+  return ensure_array (&_rb_run_rare (self)->topology, (GDestroyNotify) rb_topology_node_free);
 }
 
 GPtrArray *
 _rb_run_series (RbRun *self)
 {
-  return ensure_array (&self->series, (GDestroyNotify) rb_series_info_free);
+  return ensure_array (&_rb_run_rare (self)->series, (GDestroyNotify) rb_series_info_free);
 }
 
 /* }}} */
@@ -355,14 +371,14 @@ const char *
 rb_run_get_diagnostic (RbRun *self)
 {
   g_return_val_if_fail (RB_IS_RUN (self), NULL);
-  return self->diagnostic;
+  return RB_RUN_RARE (self)->diagnostic;
 }
 
 const GError *
 rb_run_get_load_error (RbRun *self)
 {
   g_return_val_if_fail (RB_IS_RUN (self), NULL);
-  return self->load_error;
+  return RB_RUN_RARE (self)->load_error;
 }
 
 gboolean
@@ -418,28 +434,28 @@ const char *
 rb_run_get_source_run_id (RbRun *self)
 {
   g_return_val_if_fail (RB_IS_RUN (self), NULL);
-  return self->source_run_id;
+  return RB_RUN_RARE (self)->source_run_id;
 }
 
 const char *
 rb_run_get_source_kind (RbRun *self)
 {
   g_return_val_if_fail (RB_IS_RUN (self), NULL);
-  return self->source_kind;
+  return RB_RUN_RARE (self)->source_kind;
 }
 
 const RbTelemetrySummary *
 rb_run_get_telemetry (RbRun *self)
 {
   g_return_val_if_fail (RB_IS_RUN (self), NULL);
-  return &self->telemetry;
+  return &RB_RUN_RARE (self)->telemetry;
 }
 
 const char *
 rb_run_get_input_hash (RbRun *self)
 {
   g_return_val_if_fail (RB_IS_RUN (self), NULL);
-  return self->input_hash;
+  return RB_RUN_RARE (self)->input_hash;
 }
 
 /* Made on first use: a list of 100 000 runs from the index never needs
@@ -450,17 +466,17 @@ rb_run_get_parameters (RbRun *self)
 {
   g_return_val_if_fail (RB_IS_RUN (self), NULL);
 
-  if (self->parameters == NULL && self->parameters_json != NULL)
+  if (RB_RUN_RARE (self)->parameters == NULL && RB_RUN_RARE (self)->parameters_json != NULL)
     {
-      g_autoptr(JsonNode) node = json_from_string (self->parameters_json, NULL);
+      g_autoptr(JsonNode) node = json_from_string (self->rare->parameters_json, NULL);
 
       if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-        self->parameters = json_object_ref (json_node_get_object (node));
-      g_clear_pointer (&self->parameters_json, g_free);
+        self->rare->parameters = json_object_ref (json_node_get_object (node));
+      g_clear_pointer (&self->rare->parameters_json, g_free);
     }
-  if (self->parameters == NULL)
-    self->parameters = json_object_new ();
-  return self->parameters;
+  if (RB_RUN_RARE (self)->parameters == NULL)
+    _rb_run_rare (self)->parameters = json_object_new ();
+  return self->rare->parameters;
 }
 
 GPtrArray *
@@ -522,9 +538,9 @@ rb_run_find_series (RbRun      *self,
   g_return_val_if_fail (RB_IS_RUN (self), NULL);
   g_return_val_if_fail (series_id != NULL, NULL);
 
-  for (guint i = 0; self->series != NULL && i < self->series->len; i++)
+  for (guint i = 0; RB_RUN_RARE (self)->series != NULL && i < RB_RUN_RARE (self)->series->len; i++)
     {
-      const RbSeriesInfo *info = g_ptr_array_index (self->series, i);
+      const RbSeriesInfo *info = g_ptr_array_index (RB_RUN_RARE (self)->series, i);
 
       if (strcmp (info->id, series_id) == 0)
         return info;
