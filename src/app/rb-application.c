@@ -303,6 +303,20 @@ rb_application_init (RbApplication *self)
                                             _("Browse flow simulation runs and their telemetry."));
 }
 
+const char *
+rb_application_pick_renderer (const char *dri_dir)
+{
+  g_autoptr(GDir) dir = g_dir_open (dri_dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      if (g_str_has_prefix (name, "renderD"))
+        return NULL;
+    }
+  return "cairo";
+}
+
 RbApplication *
 rb_application_new (void)
 {

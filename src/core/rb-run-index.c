@@ -537,9 +537,9 @@ read_detail (Reader   *r,
              RbRun    *run,
              guint32   n_warnings)
 {
-  reader_take (r, STAMP_VALUES * 8);
   RbRunRare *rare = _rb_run_rare (run);
 
+  reader_take (r, STAMP_VALUES * 8);
   rare->input_hash = read_str (r);
   /* Parsed when first asked for (rb_run_get_parameters). */
   rare->parameters_json = read_str (r);
