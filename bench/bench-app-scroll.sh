@@ -6,8 +6,9 @@
 # Starts `runboard --data-dir DATA_DIR` under xvfb-run, waits for the first
 # list paint (RUNBOARD_REPORT_FIRST_PAINT) and six seconds more (the index
 # check), then sends STEPS mouse-wheel steps over the list with xdotool and
-# reports the app's CPU time per step (utime + stime from /proc), with the
-# default renderer and with GSK_RENDERER=cairo. Run it on folders of
+# reports the app's CPU time per step (utime + stime from /proc), with
+# GSK_RENDERER=gl and =cairo (without a GPU the app picks cairo itself,
+# see rb_application_pick_renderer). Run it on folders of
 # different sizes (bench-app-startup.sh makes them): a list that scrolls
 # smoothly costs the same per step at 1 000 and at 100 000 runs.
 #
@@ -28,7 +29,7 @@ if [ "${1:-}" = "--inside" ]; then
   while [ "$i" -lt "$steps" ]; do xdotool click 5; i=$((i + 1)); done
   t1=$(date +%s%N); sleep 0.5
   c1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-  echo "$(ls "$data/runs" | wc -l) runs, renderer ${GSK_RENDERER:-default}: $steps wheel steps in $(( (t1 - t0) / 1000000 )) ms, app CPU $(( (c1 - c0) * 10 / steps )) ms per step"
+  echo "$(ls "$data/runs" | wc -l) runs, renderer $GSK_RENDERER: $steps wheel steps in $(( (t1 - t0) / 1000000 )) ms, app CPU $(( (c1 - c0) * 10 / steps )) ms per step"
   kill "$pid"; rm -f "$log"
   exit 0
 fi
@@ -38,7 +39,7 @@ command -v xdotool >/dev/null || { echo "bench-app-scroll.sh: xdotool is not ins
 ninja -C "$build" src/app/runboard data/gschemas.compiled >/dev/null
 export RUNBOARD_TEMPLATE_DIR="$src/data/templates"
 export GSETTINGS_SCHEMA_DIR="$build/data" GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
-for renderer in "" cairo; do
+for renderer in gl cairo; do
   GSK_RENDERER=$renderer xvfb-run -a -s "-screen 0 1100x760x24" \
     "$0" --inside "$build/src/app/runboard" "$data" "$steps"
 done

@@ -9,12 +9,14 @@
 #    /dev/shm/runboard-bench-<N>; delete it to start over).
 # 2. Store listing: `runboard-cli runs list --page-size 1` wall time
 #    (hyperfine, 3 runs, first one cold = the index gets written).
-# 3. App: starts `runboard --data-dir` under xvfb-run, polls its CPU time
-#    every 100 ms; "first paint" is the moment its CPU went quiet (under
-#    25 % of one core over one second; the shown window keeps using ~10 %
-#    under Xvfb) after showing the list, minus that quiet second; RSS is
-#    VmRSS at that moment. The app has no first-paint hook, so this is an
-#    upper bound: it includes GTK start-up and building the first rows.
+# 3. App: `runboard --data-dir` under xvfb-run, 3 starts with each
+#    renderer the app can get here: its own choice (cairo when the machine
+#    has no GPU render node, see rb_application_pick_renderer) and
+#    GSK_RENDERER=gl (GL in software, llvmpipe); then the same with an empty
+#    data folder as the baseline. Each start reports the time from exec to
+#    the first frame with the listed runs and VmRSS then (the app's
+#    RUNBOARD_REPORT_FIRST_PAINT hook), then VmRSS once idle again (after
+#    the background check of the index).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
@@ -84,4 +86,14 @@ rm -f "$data/.runboard/index"
 hyperfine --runs 3 --style basic \
   "$cli --data-dir $data runs list --page-size 1"
 
-xvfb-run -a "$src/bench/bench-app-startup.sh" --measure-app "$app" "$data"
+empty=$(mktemp -d)
+for renderer in "" gl; do
+  for folder in "$data" "$empty"; do
+    echo "renderer ${renderer:-app's choice}, $(ls "$folder/runs" 2>/dev/null | wc -l) runs:"
+    for _ in 1 2 3; do
+      if [ -n "$renderer" ]; then export GSK_RENDERER="$renderer"; else unset GSK_RENDERER; fi
+      xvfb-run -a "$src/bench/bench-app-startup.sh" --measure-app "$app" "$folder"
+    done
+  done
+done
+rmdir "$empty"
