@@ -245,7 +245,7 @@ refilter (RbWindow        *self,
 static void
 resort (RbWindow *self)
 {
-  if (self->sort == RB_RUN_SORT_CREATED && self->descending)
+  if (rb_run_sort_is_default (self->sort, self->descending))
     gtk_sort_list_model_set_sorter (self->sort_model, NULL);
   else if (gtk_sort_list_model_get_sorter (self->sort_model) == NULL)
     gtk_sort_list_model_set_sorter (self->sort_model, GTK_SORTER (self->sorter));

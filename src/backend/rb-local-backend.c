@@ -43,8 +43,8 @@ struct _RbLocalBackend
   GMainContext *context;   /* where RbBackend::changed is emitted */
 
   /* A first listing started early (rb_local_backend_prefetch_runs), for
-   * the first list_runs call: the task reading it, what it read once
-   * done, and a list_runs call waiting for it. */
+   * the first list_runs call: the task reading it (until done), what it
+   * read once done, and a list_runs call waiting for it. */
   GTask        *prefetch;
   GPtrArray    *prefetched;
   GError       *prefetch_error;
@@ -585,6 +585,8 @@ prefetch_ready_cb (GObject      *object,
     return;   /* dropped as out of date */
   self->prefetched = g_task_propagate_pointer (G_TASK (result), &self->prefetch_error);
   self->prefetch_done = TRUE;
+  /* The task holds the backend: let go of it now, not when taken. */
+  g_clear_object (&self->prefetch);
   waiter = g_steal_pointer (&self->prefetch_waiter);
   if (waiter != NULL)
     hand_over_prefetch (self, waiter);
@@ -599,7 +601,7 @@ rb_local_backend_list_runs_async (RbBackend           *backend,
   RbLocalBackend *self = RB_LOCAL_BACKEND (backend);
   g_autoptr(GTask) task = NULL;
 
-  if (self->prefetch == NULL || self->prefetch_waiter != NULL)
+  if ((self->prefetch == NULL && !self->prefetch_done) || self->prefetch_waiter != NULL)
     {
       run_in_thread (backend, cancellable, callback, user_data, rb_local_backend_list_runs_async,
                      "[runboard] list runs", NULL, NULL, list_runs_worker);
@@ -1058,7 +1060,7 @@ rb_local_backend_prefetch_runs (RbLocalBackend *self)
 {
   g_return_if_fail (RB_IS_LOCAL_BACKEND (self));
 
-  if (self->prefetch != NULL)
+  if (self->prefetch != NULL || self->prefetch_done)
     return;
   self->prefetch = g_task_new (self, NULL, prefetch_ready_cb, NULL);
   g_task_set_source_tag (self->prefetch, rb_local_backend_prefetch_runs);

@@ -315,6 +315,13 @@ compare_titles (RbRun *a,
   return cmp;
 }
 
+gboolean
+rb_run_sort_is_default (RbRunSort sort,
+                        gboolean  descending)
+{
+  return sort == RB_RUN_SORT_CREATED && descending;
+}
+
 /* Broken runs last, whatever the order; then runs without a creation time
  * last; then @sort in @descending order. Within one template the newest
  * run comes first. Ties by run id, ascending, so the order is total. */
@@ -424,7 +431,7 @@ sort_runs (GPtrArray *runs,
 {
   SortData data = { sort, descending };
 
-  if (sort == RB_RUN_SORT_CREATED && descending)
+  if (rb_run_sort_is_default (sort, descending))
     sort_default (runs);
   else
     g_ptr_array_sort_with_data (runs, compare_ptrs, &data);

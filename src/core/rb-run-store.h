@@ -51,8 +51,10 @@ gboolean rb_run_query_matches (const RbRunQuery  *query,
 /* TRUE when @query's filters and search let every run through (its sort
  * and page aside). */
 gboolean rb_run_query_matches_all (const RbRunQuery *query);
-/* Order of the list: broken runs last, then @sort, ties by run id.
- * Listings come in the default order, created and descending. */
+/* The order listings come in: created, descending. */
+gboolean rb_run_sort_is_default (RbRunSort        sort,
+                                 gboolean         descending);
+/* Order of the list: broken runs last, then @sort, ties by run id. */
 int      rb_run_compare       (RbRun             *a,
                                RbRun             *b,
                                RbRunSort          sort,

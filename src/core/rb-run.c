@@ -253,9 +253,12 @@ void
 _rb_run_set_shared (char       **slot,
                     const char  *text)
 {
-  if (*slot != NULL)
-    _rb_shared_unref (*slot);
+  char *old = *slot;
+
+  /* The new one first: @text may be the old string itself. */
   *slot = text != NULL ? _rb_shared_new (text, strlen (text)) : NULL;
+  if (old != NULL)
+    _rb_shared_unref (old);
 }
 
 const RbRunRare _rb_run_no_rare;
