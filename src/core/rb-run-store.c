@@ -304,11 +304,18 @@ static int
 compare_titles (RbRun *a,
                 RbRun *b)
 {
-  g_autofree char *ta = g_utf8_casefold (rb_run_get_template_title (a) != NULL
-                                         ? rb_run_get_template_title (a) : "", -1);
-  g_autofree char *tb = g_utf8_casefold (rb_run_get_template_title (b) != NULL
-                                         ? rb_run_get_template_title (b) : "", -1);
-  int cmp = g_utf8_collate (ta, tb);
+  g_autofree char *ta = NULL;
+  g_autofree char *tb = NULL;
+  int cmp;
+
+  /* Titles are shared strings (rb-run-private.h): most pairs in a large
+   * list are the same string, which needs no casefolding or collation. */
+  if (a->template_title == b->template_title)
+    return 0;
+
+  ta = g_utf8_casefold (a->template_title != NULL ? a->template_title : "", -1);
+  tb = g_utf8_casefold (b->template_title != NULL ? b->template_title : "", -1);
+  cmp = g_utf8_collate (ta, tb);
 
   if (cmp == 0)
     cmp = strcmp (ta, tb);
