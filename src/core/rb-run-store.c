@@ -234,9 +234,26 @@ contains_casefolded (const char *haystack,
                      const char *needle_folded)
 {
   g_autofree char *folded = NULL;
+  gsize needle_length = strlen (needle_folded);
+  const char *p;
 
   if (haystack == NULL)
     return FALSE;
+  /* All ASCII (ids always, titles mostly): the same answer without
+   * casefolding a copy, which a search of 100 000 runs does 300 000 times
+   * a keystroke. Any other byte, which casefolding may turn into ASCII
+   * (the Kelvin sign), takes the general way. */
+  for (p = haystack; *p != '\0' && (guchar) *p < 0x80; p++)
+    ;
+  if (*p == '\0' && g_str_is_ascii (needle_folded))
+    {
+      for (p = haystack; *p != '\0'; p++)
+        {
+          if (g_ascii_strncasecmp (p, needle_folded, needle_length) == 0)
+            return TRUE;
+        }
+      return needle_length == 0;
+    }
   folded = g_utf8_casefold (haystack, -1);
   return strstr (folded, needle_folded) != NULL;
 }

@@ -233,6 +233,24 @@ test_filter (Fixture       *f,
   CHECK ("run-3", 1, "search", "N-3");
   CHECK ("", 0, "search", "no such thing");
   CHECK ("run-3,run-1", 2, "search", "flow", "mode", "simulation");
+  /* Beyond ASCII: casefolded, including a Kelvin sign that folds to "k". */
+  make_run (f, "runs", "run-7", "eta", "Étape Kilns", "simulation", "2025-01-01T00:00:00Z", 0, FALSE);
+  CHECK ("run-7", 1, "search", "ÉTAPE");
+  CHECK ("run-7", 1, "search", "étape k");
+  CHECK ("run-7", 1, "search", "\xe2\x84\xaailns");   /* U+212A KELVIN SIGN, "ilns" */
+  CHECK ("", 0, "search", "etape");
+  make_run (f, "runs", "run-8", "theta", "\xe2\x84\xaa" "elvin Lines", "simulation", "2025-01-01T00:00:00Z", 0, FALSE);
+  CHECK ("run-8", 1, "search", "KELVIN");
+  {
+    g_autofree char *run8 = g_build_filename (f->data_dir, "runs", "run-8", NULL);
+
+    rb_test_remove_tree (run8);
+  }
+  {
+    g_autofree char *run7 = g_build_filename (f->data_dir, "runs", "run-7", NULL);
+
+    rb_test_remove_tree (run7);
+  }
   /* Empty values count as not given. */
   CHECK ("run-2,run-3,run-1,run-4,run_20251022T125205Z_0a1b2c3d", 5, "mode", "", "search", "");
 
