@@ -979,7 +979,6 @@ test_index_unchecked_summaries (Fixture       *f,
   RbRun *run5 = NULL;
 
   add_cached_runs (f);
-  g_clear_pointer (&runs, g_ptr_array_unref);
   runs = rb_run_store_list_all (f->store, NULL, &error);   /* writes the index */
   g_assert_no_error (error);
   g_clear_pointer (&runs, g_ptr_array_unref);
